@@ -1,0 +1,1 @@
+"""Subcommands of the ``stvideo`` command line, one module each."""

@@ -1,0 +1,91 @@
+"""Our own layer test helper, in the spirit of keras-hub's ``run_layer_test``.
+
+``run_layer_checks`` takes a layer class, its constructor arguments and an input
+array, and checks in one go:
+
+* the config round trip (``from_config(get_config())`` gives the same config);
+* a symbolic call (``keras.Input``) whose output shape equals
+  ``compute_output_shape`` and the eager output shape;
+* an eager call;
+* one ``model.fit`` step in a functional model (weights that are trainable change);
+* a ``.keras`` save and reload that gives identical outputs.
+
+It returns the eager output so that the caller can check values.
+"""
+
+import os
+import tempfile
+
+import keras
+import numpy as np
+
+
+def _as_tuple(shape):
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def run_layer_checks(
+    layer_cls,
+    init_kwargs,
+    input_data,
+    *,
+    expected_output_shape=None,
+    run_training_step=True,
+    check_trainable_weights_change=True,
+    custom_objects=None,
+    atol=1e-6,
+):
+    """Run the standard battery of checks on one layer; return its eager output."""
+    input_data = np.asarray(input_data)
+    layer = layer_cls(**init_kwargs)
+
+    # Config round trip.
+    config = layer.get_config()
+    clone = layer_cls.from_config(config)
+    assert clone.get_config() == config, "get_config/from_config round trip changed the config"
+
+    # Eager call.
+    eager_out = keras.ops.convert_to_numpy(layer(input_data))
+    if expected_output_shape is not None:
+        assert eager_out.shape == tuple(expected_output_shape), (
+            f"eager output shape {eager_out.shape} != expected {tuple(expected_output_shape)}"
+        )
+    computed = _as_tuple(layer.compute_output_shape(input_data.shape))
+    assert computed == eager_out.shape, (
+        f"compute_output_shape {computed} != eager output shape {eager_out.shape}"
+    )
+
+    # Symbolic call in a functional model.
+    inputs = keras.Input(shape=input_data.shape[1:], batch_size=None, dtype=str(input_data.dtype))
+    sym_layer = layer_cls(**init_kwargs)
+    outputs = sym_layer(inputs)
+    sym_shape = _as_tuple(outputs.shape)
+    assert sym_shape[1:] == eager_out.shape[1:], (
+        f"symbolic output shape {sym_shape} disagrees with eager {eager_out.shape}"
+    )
+    model = keras.Model(inputs, outputs)
+
+    if run_training_step:
+        before = [
+            keras.ops.convert_to_numpy(w).copy() for w in model.trainable_weights
+        ]
+        model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+        target = np.random.default_rng(0).normal(size=eager_out.shape).astype("float32")
+        history = model.fit(input_data, target, epochs=1, batch_size=len(input_data), verbose=0)
+        loss = history.history["loss"][0]
+        assert np.isfinite(loss), f"training loss is not finite: {loss}"
+        if check_trainable_weights_change and before:
+            after = [keras.ops.convert_to_numpy(w) for w in model.trainable_weights]
+            changed = [not np.allclose(a, b) for a, b in zip(before, after)]
+            assert any(changed), "one fit step changed no trainable weight"
+
+    # .keras save and reload gives identical outputs.
+    reference = keras.ops.convert_to_numpy(model(input_data, training=False))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "layer.keras")
+        model.save(path)
+        reloaded = keras.saving.load_model(path, custom_objects=custom_objects)
+    restored = keras.ops.convert_to_numpy(reloaded(input_data, training=False))
+    np.testing.assert_allclose(restored, reference, atol=atol, rtol=0)
+
+    return eager_out
