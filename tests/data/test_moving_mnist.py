@@ -1,0 +1,199 @@
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from skimage.transform import AffineTransform, rotate, warp
+
+from keras_stvideo.data.mnist import load_embedded_digits
+from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
+from keras_stvideo.data.warp import elastic_displacements, gaussian_kernel
+
+MNIST = load_embedded_digits()
+
+
+def make(**kwargs):
+    kwargs.setdefault("mnist", MNIST)
+    kwargs.setdefault("seed", 0)
+    return MovingMNIST(**kwargs)
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_shapes_range_labels(variant):
+    x, y, params = MovingMNIST.from_variant(variant, mnist=MNIST, seed=1).generate(6, return_parameters=True)
+    assert x.shape == (6, 5, 64, 64, 1) and x.dtype == np.float32
+    assert x.min() >= 0.0 and x.max() <= 1.0 and x.max() > 0.5
+    np.testing.assert_array_equal(y, 10 * params.digit_labels[:, 0] + params.digit_labels[:, 1])
+    np.testing.assert_array_equal(params.digit_labels, MNIST[0][1][params.digit_indices])
+
+
+def test_same_seed_same_bytes_other_seed_differs():
+    a = MovingMNIST.from_variant("elastic", mnist=MNIST, seed=7).generate(4)[0]
+    b = MovingMNIST.from_variant("elastic", mnist=MNIST, seed=7).generate(4)[0]
+    c = MovingMNIST.from_variant("elastic", mnist=MNIST, seed=8).generate(4)[0]
+    assert a.tobytes() == b.tobytes()
+    assert a.tobytes() != c.tobytes()
+
+
+def test_motion_speed_range_and_bounce():
+    gen = make(sequence_length=40)
+    params = gen.sample_parameters(50)
+    speeds = np.linalg.norm(params.velocities, axis=-1)
+    assert speeds.min() >= 4.0 and speeds.max() <= 12.0
+    pos = params.positions
+    assert pos.min() >= 0.0 and pos.max() <= 64 - 28  # digits stay fully on the canvas
+    # Bouncing is reflection: the path equals the straight line folded into [0, 36].
+    limit = 64 - 28
+    straight = pos[:, :1] + np.arange(40)[None, :, None, None] * params.velocities[:, None]
+    folded = limit - np.abs(np.mod(straight, 2 * limit) - limit)
+    np.testing.assert_allclose(pos, folded, atol=1e-9)
+    # Over 40 frames at >= 4 px/frame within a 36 px range every digit bounces.
+    velocity_sign_changes = np.diff(np.sign(np.diff(pos, axis=1)), axis=1) != 0
+    assert velocity_sign_changes.any(axis=(1, 3)).all()
+
+
+def test_unaugmented_frame_is_the_pasted_digits():
+    gen = make()
+    x, _, params = gen.generate(3, return_parameters=True)
+    n, t = 1, 2
+    canvas = np.zeros((64, 64), np.float32)
+    for d in range(2):
+        r, c = np.rint(params.positions[n, t, d]).astype(int)
+        digit = MNIST[0][0][params.digit_indices[n, d]] / 255.0
+        canvas[r : r + 28, c : c + 28] = np.maximum(canvas[r : r + 28, c : c + 28], digit)
+    np.testing.assert_allclose(x[n, t, ..., 0], canvas, atol=1e-6)
+
+
+def test_rotation_rotates_canvas_by_recorded_angle():
+    gen = make(augmentations=("rotation",))
+    x, _, params = gen.generate(4, return_parameters=True)
+    plain = gen.render(params, augment=False)
+    assert np.ptp(params.angles) > 0 and params.angles.min() >= 0 and params.angles.max() <= 2 * math.pi
+    for i in range(4):
+        expected = rotate(plain[i, 0, ..., 0], math.degrees(params.angles[i]), order=1, mode="constant")
+        np.testing.assert_allclose(x[i, 0, ..., 0], expected, atol=1e-4)
+
+
+def test_scaling_zooms_about_centre_by_recorded_scale():
+    gen = make(augmentations=("scaling",))
+    x, _, params = gen.generate(4, return_parameters=True)
+    plain = gen.render(params, augment=False)
+    assert params.scales.min() >= 0.4 and params.scales.max() <= 1.0
+    centre = 31.5
+    for i in range(4):
+        s = params.scales[i]
+        inverse = AffineTransform(scale=1 / s, translation=(centre - centre / s, centre - centre / s))
+        expected = warp(plain[i, 3, ..., 0], inverse, order=1, mode="constant")
+        np.testing.assert_allclose(x[i, 3, ..., 0], expected, atol=1e-4)
+        # Content shrinks: its mass scales with s**2.
+        assert x[i, 3].sum() == pytest.approx(plain[i, 3].sum() * s**2, rel=0.05)
+
+
+def test_elastic_fields_follow_simard():
+    rng = np.random.default_rng(0)
+    fields = elastic_displacements(rng, 2, 64, alpha=300.0, sigma=10.0, kernel_size=7)
+    rng = np.random.default_rng(0)
+    raw = rng.uniform(-1, 1, size=(2, 2, 64, 64))
+    kernel = gaussian_kernel(7, 10.0)
+    padded = np.pad(raw[0, 0], 3)
+    reference = np.array(
+        [[(padded[r : r + 7, c : c + 7] * kernel).sum() for c in range(64)] for r in range(64)]
+    )
+    np.testing.assert_allclose(fields[0, 0], 300.0 * reference, rtol=1e-4, atol=1e-3)
+
+
+def test_elastic_warp_uses_recorded_fields():
+    gen = make(augmentations=("elastic",))
+    x, _, params = gen.generate(2, return_parameters=True)
+    plain = gen.render(params, augment=False)
+    d = params.displacements[1, 2]  # (2, H, W): row and column displacement
+    rows, cols = np.meshgrid(np.arange(64), np.arange(64), indexing="ij")
+    expected = warp(plain[1, 2, ..., 0], np.stack([rows + d[0], cols + d[1]]), order=1, mode="constant")
+    np.testing.assert_allclose(x[1, 2, ..., 0], expected, atol=1e-4)
+    assert not np.allclose(params.displacements[1, 0], params.displacements[1, 1])  # per frame
+
+
+def test_train_and_test_never_share_a_digit_image():
+    train = make(split="train").sample_parameters(300)
+    test = make(split="test").sample_parameters(300)
+    train_images = {MNIST[0][0][i].tobytes() for i in train.digit_indices.ravel()}
+    test_images = {MNIST[1][0][i].tobytes() for i in test.digit_indices.ravel()}
+    assert not train_images & test_images
+    # The paper's protocol draws both splits from the training set.
+    paper_test = make(split="test", digit_source="paper")
+    assert paper_test.digits is MNIST[0][0]
+
+
+def test_paper_protocol_counts():
+    x, y = MovingMNIST.from_variant("rotation_scaling", mnist=MNIST, seed=0).paper_protocol(settings_per_class=1)
+    assert x.shape == (100, 5, 64, 64, 1)
+    np.testing.assert_array_equal(y, np.arange(100))
+
+
+def test_pydataset_batches_are_deterministic():
+    data = MovingMNISTSequence(make(augmentations=("rotation",)), num_sequences=7, batch_size=3, seed=5, one_hot=True)
+    assert len(data) == 3
+    x0, y0 = data[0]
+    x0_again, _ = data[0]
+    x2, y2 = data[2]
+    assert x0.shape == (3, 5, 64, 64, 1) and y0.shape == (3, 100)
+    assert x2.shape[0] == 1
+    assert x0.tobytes() == x0_again.tobytes()
+    np.testing.assert_allclose(y0.sum(axis=1), 1.0)
+    with pytest.raises(IndexError):
+        data[3]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"canvas_size": 20}, "canvas_size.*20"),
+        ({"speed_range": (12, 4)}, "speed_range.*min <= max"),
+        ({"scale_range": (0.4,)}, "scale_range.*pair"),
+        ({"num_digits": 0}, "num_digits.*0"),
+        ({"sequence_length": -1}, "sequence_length.*-1"),
+        ({"augmentations": ("shear",)}, "augmentations.*shear"),
+        ({"split": "val"}, "split.*val"),
+        ({"digit_source": "both"}, "digit_source.*both"),
+        ({"elastic_kernel_size": 6}, "elastic_kernel_size.*6"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        make(**kwargs)
+
+
+def test_bad_counts_and_variants():
+    with pytest.raises(ValueError, match="num_sequences.*-2"):
+        make().generate(-2)
+    with pytest.raises(ValueError, match="variant.*blur"):
+        MovingMNIST.from_variant("blur", mnist=MNIST)
+
+
+def test_cli_writes_npz_and_gif(tmp_path):
+    out = tmp_path / "sub" / "mm.npz"
+    gif = tmp_path / "sub" / "mm.gif"
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_stvideo.cli", "moving-mnist", "--variant", "rotation",
+         "--num-sequences", "12", "--out", str(out), "--preview", str(gif), "--seed", "3"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    with np.load(out) as data:
+        assert data["x"].shape == (12, 5, 64, 64, 1)
+        assert data["y"].max() < 100
+    import imageio.v3 as iio
+
+    assert iio.imread(gif).shape[0] == 5  # one GIF frame per time step
+    assert sorted(p.name for p in out.parent.iterdir()) == ["mm.gif", "mm.npz"]  # no temp files left
+
+
+def test_cli_rejects_bad_preview(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_stvideo.cli", "moving-mnist", "--num-sequences", "2",
+         "--out", str(tmp_path / "a.npz"), "--preview", str(tmp_path / "a.png")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2 and ".gif or .mp4" in result.stderr
+    assert not list(tmp_path.iterdir())
