@@ -13,6 +13,9 @@ import importlib
 
 __version__ = "0.1.0"
 
+# The layers are light (keras.ops only); importing them registers them for .keras loading.
+from keras_stvideo import layers  # noqa: E402
+
 # public name -> module that defines it (relative to this package)
 _LAZY_ATTRIBUTES = {
     # Shan & Atanasov 2017 (paper 002)
@@ -24,9 +27,9 @@ _LAZY_ATTRIBUTES = {
     "build_fstcn": ".models.fstcn",
 }
 
-_SUBPACKAGES = ("layers", "models", "data", "inference")
+_SUBPACKAGES = ("models", "data", "inference")
 
-__all__ = sorted(_LAZY_ATTRIBUTES) + list(_SUBPACKAGES) + ["__version__"]
+__all__ = sorted(_LAZY_ATTRIBUTES) + list(_SUBPACKAGES) + ["layers", "__version__"]
 
 
 def __getattr__(name):

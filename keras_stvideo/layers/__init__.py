@@ -1,22 +1,23 @@
-"""Custom Keras layers for the five papers, one public layer per module, ``keras.ops`` only."""
+"""Custom Keras layers for the five papers, one public layer per module, ``keras.ops`` only.
 
-import importlib
+Importing this package registers every layer with Keras's serialisation, so
+``.keras`` files that use them load after ``import keras_stvideo``.
+"""
 
-_LAYER_MODULES = {
-    "SparsifyingLogistic": "sparsifying_logistic",
-    "TPermute": "t_permute",
-    "TemporalSqueeze": "temporal_squeeze",
-    "DeformableConv2D": "deformable_conv2d",
-    "ConvOffset2D": "conv_offset2d",
-    "SpatialTransformer": "spatial_transformer",
-    "LocalResponseNormalization": "local_response_normalization",
-}
+from keras_stvideo.layers.conv_offset2d import ConvOffset2D
+from keras_stvideo.layers.deformable_conv2d import DeformableConv2D
+from keras_stvideo.layers.local_response_normalization import LocalResponseNormalization
+from keras_stvideo.layers.sparsifying_logistic import SparsifyingLogistic
+from keras_stvideo.layers.spatial_transformer import SpatialTransformer
+from keras_stvideo.layers.t_permute import TPermute
+from keras_stvideo.layers.temporal_squeeze import TemporalSqueeze
 
-__all__ = sorted(_LAYER_MODULES)
-
-
-def __getattr__(name):
-    if name in _LAYER_MODULES:
-        module = importlib.import_module(f".{_LAYER_MODULES[name]}", __name__)
-        return getattr(module, name)
-    raise AttributeError(f"module 'keras_stvideo.layers' has no attribute {name!r}")
+__all__ = [
+    "ConvOffset2D",
+    "DeformableConv2D",
+    "LocalResponseNormalization",
+    "SparsifyingLogistic",
+    "SpatialTransformer",
+    "TPermute",
+    "TemporalSqueeze",
+]

@@ -1,0 +1,127 @@
+"""Temporal Squeeze pooling (Huang & Bors 2020, sections 2.1 to 2.3 and 3.1)."""
+
+import keras
+import numpy as np
+from keras import ops
+
+
+def segment_average_basis(frames, squeezed_frames):
+    """A column-independent K x D start for A: column d averages the d-th block of consecutive frames."""
+    basis = np.zeros((frames, squeezed_frames), dtype="float32")
+    bounds = np.linspace(0, frames, squeezed_frames + 1).round().astype(int)
+    for d in range(squeezed_frames):
+        basis[bounds[d] : bounds[d + 1], d] = 1.0 / (bounds[d + 1] - bounds[d])
+    return basis
+
+
+@keras.saving.register_keras_serializable(package="keras_stvideo")
+class TemporalSqueeze(keras.layers.Layer):
+    """Squeeze K frames into D frames by projecting every pixel's K-vector onto a learned hyperplane.
+
+    * Squeeze (Eq. 1): ``z_k`` = mean of frame k over height, width and channels.
+    * Excitation (Eq. 2): ``A' = delta_2(W_2 delta_1(W_1 z))`` with ``W_1`` K x K,
+      ``W_2`` KD x K, ``delta_1`` = sigmoid and ``delta_2`` = LeakyReLU (section 3.1:
+      "these choices are crucial"), reshaped to K x D.
+    * ``A = Phi(A') = A'`` (Phi = identity, section 3.1) "properly initialised" to
+      be column independent: ``W_2`` starts at zero and its bias at the block
+      averaging basis (column d averages the d-th block of K / D consecutive
+      frames), so at the start each squeezed frame is a block mean.
+    * Projection (Eq. 4): ``Y = (A^T A + ridge I)^-1 A^T X``; the output is Y
+      reshaped to D frames of the input's height, width and channels.
+    * Projection loss (Eq. 5): ``l_proj`` = mean over the H*W*C pixels of the L2
+      norm (over K) of ``x - A Y``, averaged over the batch and added through
+      ``add_loss`` with weight ``beta`` (10, section 3.1), so ``model.fit``
+      minimises Eq. 6's ``l_classif + beta * sum l_proj``.
+
+    ``ridge`` keeps the solve finite when ``A^T A`` is ill-conditioned (for
+    example when two columns of A become equal); it is far below the scale of a
+    well-conditioned ``A^T A``.
+
+    Args:
+        squeezed_frames: D (3 at the input in the best setting of Table 1).
+        beta: weight of the projection loss (10, section 3.1).
+        negative_slope: slope of the LeakyReLU delta_2 (not stated; 0.01).
+        ridge: Tikhonov term added to ``A^T A`` (1e-4).
+
+    Input ``(batch, K, height, width, channels)``; output ``(batch, D, height, width, channels)``.
+
+    Example:
+        >>> ts = TemporalSqueeze(squeezed_frames=2)
+        >>> y = ts(numpy.random.rand(4, 10, 32, 32, 3).astype("float32"))  # (4, 2, 32, 32, 3)
+
+    Reference:
+        Huang & Bors, "Learning Spatio-Temporal Representations with Temporal
+        Squeeze Pooling", ICASSP 2020, Eqs. (1)-(6), section 3.1.
+    """
+
+    def __init__(self, squeezed_frames, beta=10.0, negative_slope=0.01, ridge=1e-4, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(squeezed_frames, int) or squeezed_frames < 1:
+            raise ValueError(f"squeezed_frames must be a positive integer, got {squeezed_frames!r}")
+        if beta < 0 or ridge < 0 or negative_slope < 0:
+            raise ValueError(
+                f"beta, ridge and negative_slope must be >= 0, got {beta!r}, {ridge!r}, {negative_slope!r}"
+            )
+        self.squeezed_frames = squeezed_frames
+        self.beta = float(beta)
+        self.negative_slope = float(negative_slope)
+        self.ridge = float(ridge)
+
+    def build(self, input_shape):
+        if len(input_shape) != 5:
+            raise ValueError(
+                f"TemporalSqueeze expects input of rank 5 (batch, frames, height, width, channels), "
+                f"got {tuple(input_shape)}"
+            )
+        frames = input_shape[1]
+        if frames is None or frames < self.squeezed_frames:
+            raise ValueError(
+                f"TemporalSqueeze(squeezed_frames={self.squeezed_frames}) needs a known number of frames K >= "
+                f"{self.squeezed_frames}, got K={frames}"
+            )
+        self.frames = frames
+        k, d = frames, self.squeezed_frames
+        self.w1 = self.add_weight(name="w1", shape=(k, k), initializer="glorot_uniform")
+        self.b1 = self.add_weight(name="b1", shape=(k,), initializer="zeros")
+        self.w2 = self.add_weight(name="w2", shape=(k, k * d), initializer="zeros")
+        self.b2 = self.add_weight(
+            name="b2",
+            shape=(k * d,),
+            initializer=keras.initializers.Constant(segment_average_basis(k, d).reshape(-1)),
+        )
+
+    def hyperplane(self, inputs):
+        """A, shape (batch, K, D), for ``inputs``."""
+        z = ops.mean(inputs, axis=(2, 3, 4))  # Eq. (1)
+        hidden = ops.sigmoid(ops.matmul(z, self.w1) + self.b1)
+        a = ops.leaky_relu(ops.matmul(hidden, self.w2) + self.b2, negative_slope=self.negative_slope)
+        return ops.reshape(a, (-1, self.frames, self.squeezed_frames))
+
+    def call(self, inputs):
+        shape = ops.shape(inputs)
+        batch, height, width, channels = shape[0], shape[2], shape[3], shape[4]
+        a = self.hyperplane(inputs)
+        x = ops.reshape(inputs, (batch, self.frames, -1))  # columns are the pixel vectors x_i in R^K
+        a_t = ops.transpose(a, (0, 2, 1))
+        gram = ops.matmul(a_t, a) + self.ridge * ops.eye(self.squeezed_frames, dtype=a.dtype)
+        y = ops.solve(gram, ops.matmul(a_t, x))  # Eq. (4), (batch, D, HWC)
+        residual = x - ops.matmul(a, y)
+        l_proj = ops.mean(ops.sqrt(ops.sum(ops.square(residual), axis=1) + 1e-12))  # Eq. (5)
+        if self.beta > 0:
+            self.add_loss(self.beta * l_proj)
+        return ops.reshape(y, (batch, self.squeezed_frames, height, width, channels))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.squeezed_frames) + tuple(input_shape[2:])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "squeezed_frames": self.squeezed_frames,
+                "beta": self.beta,
+                "negative_slope": self.negative_slope,
+                "ridge": self.ridge,
+            }
+        )
+        return config
