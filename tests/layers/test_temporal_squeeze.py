@@ -1,0 +1,104 @@
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+from keras_stvideo.layers import TemporalSqueeze
+from keras_stvideo.layers.temporal_squeeze import segment_average_basis
+from tests.layer_checks import run_layer_checks
+
+
+def numpy_temporal_squeeze(x, w1, b1, w2, b2, d, slope=0.01, ridge=1e-4):
+    batch, k = x.shape[:2]
+    z = x.reshape(batch, k, -1).mean(-1)
+    h = 1 / (1 + np.exp(-(z @ w1 + b1)))
+    a = h @ w2 + b2
+    a = np.where(a > 0, a, slope * a).reshape(batch, k, d)
+    xs = x.reshape(batch, k, -1)
+    y = np.stack([np.linalg.solve(a[b].T @ a[b] + ridge * np.eye(d), a[b].T @ xs[b]) for b in range(batch)])
+    residual = xs - np.einsum("bkd,bdn->bkn", a, y)
+    loss = np.mean(np.sqrt((residual**2).sum(1)))
+    return y.reshape((batch, d) + x.shape[2:]), loss
+
+
+def test_matches_numpy_equations_1_to_5():
+    rng = np.random.default_rng(0)
+    x = rng.random((3, 10, 4, 5, 3)).astype("float32")
+    layer = TemporalSqueeze(2, beta=10.0)
+    layer.build(x.shape)
+    weights = [rng.normal(0, 0.5, w.shape).astype("float32") for w in layer.get_weights()]
+    weights[3] = np.abs(weights[3]) + 0.5  # a well-conditioned A
+    layer.set_weights(weights)
+    out = ops.convert_to_numpy(layer(x))
+    expected, loss = numpy_temporal_squeeze(x, *weights, d=2)
+    np.testing.assert_allclose(out, expected, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(float(ops.convert_to_numpy(layer.losses[0])), 10.0 * loss, rtol=1e-4)
+
+
+def test_initial_a_is_block_average():
+    np.testing.assert_allclose(segment_average_basis(6, 3), np.kron(np.eye(3), [[0.5], [0.5]]))
+    x = np.random.default_rng(1).random((2, 6, 3, 3, 1)).astype("float32")
+    out = ops.convert_to_numpy(TemporalSqueeze(3, ridge=0.0)(x))
+    # A's columns hold 1/2 on their block: A^T A = I / 2 and A^T x = block sum / 2, so y = the block sum.
+    expected = x.reshape(2, 3, 2, 3, 3, 1).sum(axis=2)
+    np.testing.assert_allclose(out, expected, rtol=1e-4)
+
+
+def test_standard_checks_raw_frames_and_feature_maps():
+    for channels in (3, 16):
+        x = np.random.default_rng(channels).random((2, 8, 6, 6, channels)).astype("float32")
+        run_layer_checks(TemporalSqueeze, {"squeezed_frames": 2}, x, expected_output_shape=(2, 2, 6, 6, channels),
+                         atol=1e-5)
+
+
+def test_projection_loss_reaches_fit():
+    inputs = keras.Input((6, 4, 4, 1))
+    squeezed = TemporalSqueeze(2, beta=10.0)(inputs)
+    outputs = keras.layers.Dense(1)(keras.layers.Flatten()(squeezed))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(2).random((4, 6, 4, 4, 1)).astype("float32")
+    y = np.zeros((4, 1), "float32")
+    mse_only = float(np.mean(ops.convert_to_numpy(model(x)) ** 2))
+    evaluated = model.evaluate(x, y, verbose=0)
+    assert evaluated > mse_only + 1e-3  # the beta * l_proj term is part of the training loss (Eq. 6)
+
+
+def test_ill_conditioned_a_stays_finite():
+    x = np.random.default_rng(3).random((2, 4, 3, 3, 2)).astype("float32")
+    layer = TemporalSqueeze(2)
+    layer.build(x.shape)
+    w = layer.get_weights()
+    w[3] = np.ones_like(w[3])  # both columns of A equal: A^T A singular
+    layer.set_weights(w)
+    out = ops.convert_to_numpy(layer(x))
+    assert np.isfinite(out).all() and np.isfinite(ops.convert_to_numpy(layer.losses[0]))
+    extreme = np.full((1, 4, 3, 3, 1), 1e6, "float32")
+    assert np.isfinite(ops.convert_to_numpy(TemporalSqueeze(2)(extreme))).all()
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="uses tf.GradientTape")
+def test_gradients_finite_and_nonzero():
+    import tensorflow as tf
+
+    x = tf.constant(np.random.default_rng(4).random((2, 6, 3, 3, 2)).astype("float32"))
+    layer = TemporalSqueeze(2)
+    layer.build(x.shape)
+    weights = layer.get_weights()
+    weights[2] = np.random.default_rng(5).normal(0, 0.1, weights[2].shape).astype("float32")  # W2 starts at 0
+    layer.set_weights(weights)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(tf.square(layer(x))) + tf.add_n(layer.losses)
+    grads = tape.gradient(loss, [x] + layer.trainable_weights)
+    for g in grads:
+        assert np.isfinite(np.asarray(g)).all() and np.abs(np.asarray(g)).sum() > 0
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="squeezed_frames"):
+        TemporalSqueeze(0)
+    with pytest.raises(ValueError, match="K >= 3, got K=2"):
+        TemporalSqueeze(3)(np.zeros((1, 2, 4, 4, 1), "float32"))
+    with pytest.raises(ValueError, match="rank 5"):
+        TemporalSqueeze(2)(np.zeros((1, 4, 4, 1), "float32"))
