@@ -13,6 +13,8 @@ import sys
 # Order here is the order ``stvideo --help`` lists them.
 COMMAND_MODULES = (
     "moving_mnist",
+    "reproduce",
+    "export",
 )
 
 

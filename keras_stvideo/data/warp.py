@@ -66,8 +66,8 @@ def elastic_displacements(rng, num_frames, size, alpha, sigma, kernel_size):
     return (alpha * smoothed).astype(np.float32)
 
 
-def warp_canvases(frames, angles, scales, displacements=None):
-    """Rotate by ``angles`` (radians, counter-clockwise), scale by ``scales`` about the centre, then deform.
+def warp_canvases(frames, angles, scales, displacements=None, shifts=None):
+    """Rotate by ``angles`` (radians, counter-clockwise), scale by ``scales`` about the centre, shift, then deform.
 
     Args:
         frames: (F, H, W) float32 canvases.
@@ -75,6 +75,8 @@ def warp_canvases(frames, angles, scales, displacements=None):
         scales: (F,) zoom factors; 0.5 shrinks the content to half its size.
         displacements: optional (2, F, H, W) elastic fields (row, column) applied
             to the output coordinates, so the transformed canvas is deformed.
+        shifts: optional (F, 2) translation (rows, columns) of the content in pixels,
+            applied after rotation and scaling.
 
     Returns:
         (F, H, W) float32 warped canvases.
@@ -90,6 +92,10 @@ def warp_canvases(frames, angles, scales, displacements=None):
     if displacements is not None:
         rows = rows + displacements[0]
         cols = cols + displacements[1]
+    if shifts is not None:
+        shifts = np.asarray(shifts, dtype=np.float32)
+        rows = rows - shifts[:, 0, None, None]
+        cols = cols - shifts[:, 1, None, None]
     y = rows - centre_r
     x = cols - centre_c
     cos = np.cos(angles).astype(np.float32)[:, None, None]

@@ -1,0 +1,1 @@
+"""Paper reproductions: experiment logic that the CLI and notebooks call."""

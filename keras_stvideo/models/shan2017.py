@@ -1,0 +1,136 @@
+"""Shan & Atanasov 2017: LeNet, STN-LeNet and DCN-LeNet frame encoders and the CNN-LSTM.
+
+Frame CNNs (Fig. 1, section II-A), for a 64 x 64 input:
+
+* LeNet: conv(5, 20) - pool(2) - conv(5, 50) - pool(2) - fc(500) - fc(10):
+  6,431,080 trainable parameters (section IV-A).
+* STN-LeNet: SpatialTransformer (output 32 x 32) - conv(5, 20) - conv(5, 50) -
+  fc(500) - fc(10); max-pooling removed (section II-A).
+* DCN-LeNet: conv(5, 20) - offset2D(20) - conv(5, 50) - offset2D(50) - fc(500) -
+  fc(10); max-pooling replaced by the per-channel offset layers of reference
+  [11]: 102,483,280 trainable parameters (section IV-A).
+
+Convolutions use 'same' padding and ReLU, kernels are Xavier-uniform and biases
+zero (section IV-A). The layer named "features" (fc 500) is what the LSTM reads;
+"classifier" (fc 10, softmax) is used for pre-training only (section II-A).
+
+Example:
+    >>> cnn = build_dcn_lenet()
+    >>> video_model = build_cnn_lstm(cnn, sequence_length=5)
+"""
+
+import keras
+
+from keras_stvideo.layers import ConvOffset2D, SpatialTransformer
+
+FEATURES_LAYER = "features"
+
+
+def _conv(filters, name):
+    return keras.layers.Conv2D(
+        filters, 5, padding="same", activation="relu",
+        kernel_initializer="glorot_uniform", bias_initializer="zeros", name=name,
+    )
+
+
+def _head(x, num_classes, feature_units):
+    x = keras.layers.Flatten(name="flatten")(x)
+    x = keras.layers.Dense(feature_units, activation="relu", kernel_initializer="glorot_uniform", name=FEATURES_LAYER)(x)
+    return keras.layers.Dense(num_classes, activation="softmax", kernel_initializer="glorot_uniform", name="classifier")(x)
+
+
+def _check_frame_shape(input_shape):
+    input_shape = tuple(input_shape)
+    if len(input_shape) != 3 or any(not isinstance(d, int) or d < 1 for d in input_shape):
+        raise ValueError(
+            f"input_shape must be a frame shape (height, width, channels), got {input_shape!r}; "
+            "for sequences use build_cnn_lstm"
+        )
+    return input_shape
+
+
+def build_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name="lenet"):
+    """LeNet frame CNN (paper 002 Fig. 1): 6,431,080 parameters for a 64 x 64 x 1 input (section IV-A).
+
+    Args:
+        input_shape: frame shape (64 x 64 x 1 for Moving MNIST).
+        num_classes: outputs of the pre-training classifier (10 digits).
+        feature_units: size of the fc feature layer (500).
+    """
+    inputs = keras.Input(_check_frame_shape(input_shape), name="frame")
+    x = _conv(20, "conv1")(inputs)
+    x = keras.layers.MaxPooling2D(2, name="pool1")(x)
+    x = _conv(50, "conv2")(x)
+    x = keras.layers.MaxPooling2D(2, name="pool2")(x)
+    return keras.Model(inputs, _head(x, num_classes, feature_units), name=name)
+
+
+def build_stn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, stn_output_size=(32, 32),
+                    name="stn_lenet"):
+    """STN-LeNet (paper 002 section II-A): a spatial transformer (output 32 x 32) before conv1, no pooling."""
+    inputs = keras.Input(_check_frame_shape(input_shape), name="frame")
+    x = SpatialTransformer(output_size=stn_output_size, name="stn")(inputs)
+    x = _conv(20, "conv1")(x)
+    x = _conv(50, "conv2")(x)
+    return keras.Model(inputs, _head(x, num_classes, feature_units), name=name)
+
+
+def build_dcn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name="dcn_lenet"):
+    """DCN-LeNet (paper 002 Fig. 1): offset2D layers in place of max-pooling; 102,483,280 parameters at 64 x 64."""
+    inputs = keras.Input(_check_frame_shape(input_shape), name="frame")
+    x = _conv(20, "conv1")(inputs)
+    x = ConvOffset2D(20, name="offset1")(x)
+    x = _conv(50, "conv2")(x)
+    x = ConvOffset2D(50, name="offset2")(x)
+    return keras.Model(inputs, _head(x, num_classes, feature_units), name=name)
+
+
+FRAME_ENCODERS = {"lenet": build_lenet, "stn": build_stn_lenet, "dcn": build_dcn_lenet}
+
+
+def feature_extractor(frame_encoder):
+    """The frame CNN without its classifier: frame -> fc feature vector (section II-A)."""
+    return keras.Model(frame_encoder.input, frame_encoder.get_layer(FEATURES_LAYER).output,
+                       name=f"{frame_encoder.name}_features")
+
+
+def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8, name="lstm_head"):
+    """LSTM (no dropout) + softmax over the classes (section II-B, IV-A), on per-frame features."""
+    inputs = keras.Input((sequence_length, feature_size), name="frame_features")
+    x = keras.layers.LSTM(
+        lstm_units, dropout=0.0, recurrent_dropout=0.0, kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal", bias_initializer="zeros", unit_forget_bias=False, name="lstm",
+    )(inputs)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="sequence_classifier")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def build_cnn_lstm(frame_encoder, sequence_length, num_classes=100, lstm_units=8, head=None, name=None):
+    """The spatiotemporal model of Fig. 1: the frame CNN on every frame, then LSTM(8), then softmax(100).
+
+    Args:
+        frame_encoder: a frame CNN from ``build_lenet``/``build_stn_lenet``/``build_dcn_lenet``
+            (its "classifier" is dropped and its "features" layer read), or any model
+            mapping a frame to a feature vector.
+        sequence_length: frames per video (5 in section IV-A).
+        num_classes: classes of the video labels (100).
+        lstm_units: output size of the LSTM (8, section II-B).
+        head: optional LSTM head from ``build_lstm_head`` to share (two-stage training).
+
+    Returns:
+        A ``keras.Model`` from (batch, T, H, W, C) videos to class probabilities.
+    """
+    if not isinstance(sequence_length, int) or sequence_length < 1:
+        raise ValueError(f"sequence_length must be a positive integer, got {sequence_length!r}")
+    try:
+        encoder = feature_extractor(frame_encoder)
+    except ValueError:
+        encoder = frame_encoder
+    frame_shape = tuple(encoder.input.shape[1:])
+    feature_size = encoder.output.shape[-1]
+    if head is None:
+        head = build_lstm_head(sequence_length, feature_size, num_classes, lstm_units)
+    inputs = keras.Input((sequence_length,) + frame_shape, name="video")
+    features = keras.layers.TimeDistributed(encoder, name="frame_encoder")(inputs)
+    outputs = head(features)
+    return keras.Model(inputs, outputs, name=name or f"{frame_encoder.name}_lstm")

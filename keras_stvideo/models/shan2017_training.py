@@ -1,0 +1,124 @@
+"""Two-stage training of Shan & Atanasov 2017 (section IV-A), and optional end-to-end fine-tuning.
+
+Stage 1 pre-trains the frame CNN on Scaled MNIST (Adadelta, learning rate 1,
+cross-entropy). Stage 2 freezes it and trains the LSTM head on Moving MNIST
+videos (RMSProp 1e-3, batch 50, 10 epochs, categorical cross-entropy). Because
+the frozen CNN's features never change, stage 2 computes every frame's features
+once and trains the head on them: the same head, the same loss and the same
+updates as training the whole frozen model, at a fraction of the cost.
+``fine_tune=True`` instead trains CNN and LSTM together (the paper's future
+work, section V).
+
+Example:
+    >>> trainer = TwoStageTrainer(build_dcn_lenet(), sequence_length=5)
+    >>> trainer.pretrain(scaled_mnist_dataset, epochs=1)          # stage 1
+    >>> trainer.fit(x_videos, y_videos)                          # stage 2
+    >>> trainer.model.predict(x_test)                            # the full CNN-LSTM
+"""
+
+import numpy as np
+import keras
+
+from keras_stvideo.models.shan2017 import build_cnn_lstm, build_lstm_head, feature_extractor
+
+
+class TwoStageTrainer:
+    """Pre-train a frame CNN, then train the LSTM on its frozen features (paper 002, section IV-A).
+
+    Args:
+        frame_encoder: a frame CNN with "features" and "classifier" layers (``build_lenet`` etc.).
+        sequence_length: frames per video (5).
+        num_classes: video classes (100).
+        lstm_units: LSTM output size (8, section II-B; larger as an option).
+
+    Attributes:
+        frame_encoder: the frame CNN (with its classifier).
+        encoder: the frame CNN up to its "features" layer.
+        head: the LSTM + softmax model on (T, features) inputs.
+        model: the full video model ``build_cnn_lstm(frame_encoder, ...)`` sharing those layers.
+    """
+
+    def __init__(self, frame_encoder, sequence_length=5, num_classes=100, lstm_units=8):
+        self.frame_encoder = frame_encoder
+        self.encoder = feature_extractor(frame_encoder)
+        self.sequence_length = sequence_length
+        self.head = build_lstm_head(sequence_length, self.encoder.output.shape[-1], num_classes, lstm_units)
+        self.model = build_cnn_lstm(frame_encoder, sequence_length, num_classes, lstm_units, head=self.head,
+                                    name=f"{frame_encoder.name}_lstm")
+
+    # ------------------------------------------------------------------ stage 1
+    def pretrain(self, x, y=None, epochs=1, batch_size=128, learning_rate=1.0, validation_data=None, verbose="auto"):
+        """Stage 1: train the frame CNN's digit classifier (Adadelta, lr 1, cross-entropy; section IV-A).
+
+        ``x`` is an array of frames (with integer labels ``y``) or a ``keras.utils.PyDataset``
+        such as ``ScaledMNIST``.
+        """
+        self.encoder.trainable = True
+        self.frame_encoder.trainable = True
+        self.frame_encoder.compile(
+            optimizer=keras.optimizers.Adadelta(learning_rate=learning_rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        kwargs = {} if y is None else {"batch_size": batch_size}
+        return self.frame_encoder.fit(x, y, epochs=epochs, validation_data=validation_data, verbose=verbose, **kwargs)
+
+    # ------------------------------------------------------------------ stage 2
+    def frame_features(self, videos, batch_size=250, verbose=0):
+        """Features of every frame: (N, T, F) from videos (N, T, H, W, C)."""
+        videos = self._check_videos(videos)
+        n, t = videos.shape[:2]
+        flat = videos.reshape((n * t,) + videos.shape[2:])
+        features = self.encoder.predict(flat, batch_size=batch_size, verbose=verbose)
+        return features.reshape(n, t, -1)
+
+    def fit(self, videos, labels, epochs=10, batch_size=50, learning_rate=1e-3, fine_tune=False,
+            validation_data=None, shuffle=True, verbose="auto"):
+        """Stage 2 (or end-to-end fine-tuning): RMSProp 1e-3, batch 50, 10 epochs (section IV-A).
+
+        Args:
+            videos, labels: (N, T, H, W, C) float32 videos and (N,) integer labels.
+            fine_tune: False freezes the CNN (the paper); True trains CNN and LSTM together.
+            validation_data: optional ``(videos, labels)``.
+
+        Returns:
+            The Keras ``History``.
+        """
+        videos = self._check_videos(videos)
+        optimizer = keras.optimizers.RMSprop(learning_rate=learning_rate)
+        metrics = ["accuracy"]
+        if fine_tune:
+            self.frame_encoder.trainable = True
+            self.model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=metrics)
+            return self.model.fit(videos, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
+                                  validation_data=validation_data, verbose=verbose)
+        self.frame_encoder.trainable = False
+        self.head.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=metrics)
+        if validation_data is not None:
+            validation_data = (self.frame_features(validation_data[0]), validation_data[1])
+        return self.head.fit(self.frame_features(videos), labels, epochs=epochs, batch_size=batch_size,
+                             shuffle=shuffle, validation_data=validation_data, verbose=verbose)
+
+    def evaluate(self, videos, labels, batch_size=50):
+        """Cross-entropy and accuracy of the full model on videos: ``{"loss": ..., "accuracy": ...}``."""
+        probabilities = self.predict(videos, batch_size=batch_size)
+        labels = np.asarray(labels)
+        picked = np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)
+        return {
+            "loss": float(-np.mean(np.log(picked))),
+            "accuracy": float(np.mean(np.argmax(probabilities, axis=1) == labels)),
+        }
+
+    def predict(self, videos, batch_size=50):
+        """Class probabilities (N, num_classes), through the frame features and the head."""
+        return self.head.predict(self.frame_features(videos), batch_size=batch_size, verbose=0)
+
+    def _check_videos(self, videos):
+        videos = np.asarray(videos, dtype="float32")
+        expected = (self.sequence_length,) + tuple(self.encoder.input.shape[1:])
+        if videos.ndim != 5 or videos.shape[1:] != expected:
+            raise ValueError(
+                f"videos must have shape (N,) + {expected} (N sequences of {self.sequence_length} frames), "
+                f"got {videos.shape}"
+            )
+        return videos
