@@ -38,12 +38,16 @@ def run(args):
     from keras_stvideo.experiments import shan2017
 
     settings = shan2017.ReproductionSettings.quick() if args.quick else shan2017.ReproductionSettings()
-    overrides = {"lstm_epochs": args.epochs, "pretrain_epochs": args.pretrain_epochs,
-                 "pretrain_samples": args.pretrain_samples, "lstm_units": args.lstm_units}
-    for key, value in overrides.items():
+    overrides = {  # setting -> (command-line option, value)
+        "lstm_epochs": ("--epochs", args.epochs),
+        "pretrain_epochs": ("--pretrain-epochs", args.pretrain_epochs),
+        "pretrain_samples": ("--pretrain-samples", args.pretrain_samples),
+        "lstm_units": ("--lstm-units", args.lstm_units),
+    }
+    for key, (option, value) in overrides.items():
         if value is not None:
             if value < 1:
-                raise ValueError(f"--{key.replace('_', '-')} must be positive, got {value}")
+                raise ValueError(f"{option} must be positive, got {value}")
             settings = dataclasses.replace(settings, **{key: value})
     if args.fine_tune:
         settings = dataclasses.replace(settings, fine_tune=True)

@@ -1,0 +1,125 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_stvideo import build_cnn_lstm, build_dcn_lenet, build_lenet, build_stn_lenet
+from keras_stvideo.data.mnist import load_embedded_digits
+from keras_stvideo.data.moving_mnist import MovingMNIST
+from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
+from keras_stvideo.models.shan2017_training import TwoStageTrainer
+
+
+def conv_params(k, c_in, c_out, bias=True):
+    return k * k * c_in * c_out + (c_out if bias else 0)
+
+
+def dense_params(n_in, n_out):
+    return n_in * n_out + n_out
+
+
+def test_lenet_parameter_count_is_the_papers():
+    model = build_lenet()
+    expected = conv_params(5, 1, 20) + conv_params(5, 20, 50) + dense_params(16 * 16 * 50, 500) + dense_params(500, 10)
+    assert expected == 6_431_080  # section IV-A
+    assert model.count_params() == 6_431_080
+
+
+def test_dcn_lenet_parameter_count_is_the_papers():
+    model = build_dcn_lenet()
+    assert model.count_params() == 102_483_280  # section IV-A
+    offsets = conv_params(3, 20, 40, bias=False) + conv_params(3, 50, 100, bias=False)
+    assert model.count_params() == 6_431_080 - dense_params(16 * 16 * 50, 500) + dense_params(64 * 64 * 50, 500) + offsets
+
+
+def test_stn_lenet_layout_and_count():
+    model = build_stn_lenet()
+    localisation = conv_params(5, 1, 20) + conv_params(5, 20, 20) + dense_params(10 * 10 * 20, 50) + dense_params(50, 6)
+    cnn = conv_params(5, 1, 20) + conv_params(5, 20, 50) + dense_params(32 * 32 * 50, 500) + dense_params(500, 10)
+    assert model.count_params() == localisation + cnn
+    assert tuple(model.get_layer("stn").output.shape) == (None, 32, 32, 1)
+    assert not any(isinstance(layer, keras.layers.MaxPooling2D) for layer in model.layers)
+
+
+@pytest.mark.parametrize("builder", [build_lenet, build_stn_lenet, build_dcn_lenet])
+def test_frame_cnn_shapes_and_initialisation(builder):
+    model = builder(input_shape=(32, 32, 1))
+    x = np.random.default_rng(0).random((3, 32, 32, 1)).astype("float32")
+    probabilities = model.predict(x, verbose=0)
+    assert probabilities.shape == (3, 10)
+    np.testing.assert_allclose(probabilities.sum(1), 1.0, rtol=1e-5)
+    for name in ("conv1", "conv2", "features", "classifier"):
+        layer = model.get_layer(name)
+        assert isinstance(layer.kernel_initializer, keras.initializers.GlorotUniform)
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer.bias), 0.0)
+
+
+def test_cnn_lstm_follows_section_ii_b():
+    model = build_cnn_lstm(build_lenet(input_shape=(32, 32, 1)), sequence_length=5)
+    x = np.random.default_rng(1).random((2, 5, 32, 32, 1)).astype("float32")
+    assert model.predict(x, verbose=0).shape == (2, 100)
+    lstm = model.get_layer("lstm_head").get_layer("lstm")
+    assert lstm.units == 8 and lstm.dropout == 0 and lstm.recurrent_dropout == 0
+    assert isinstance(lstm.cell.recurrent_initializer, keras.initializers.Orthogonal)
+    assert isinstance(lstm.cell.kernel_initializer, keras.initializers.GlorotUniform)
+    assert not lstm.cell.unit_forget_bias
+    encoder_output = model.get_layer("frame_encoder").output
+    assert tuple(encoder_output.shape) == (None, 5, 500)  # features, not the digit classifier
+
+
+def test_wrong_shapes_are_named():
+    with pytest.raises(ValueError, match="frame shape.*build_cnn_lstm"):
+        build_lenet(input_shape=(5, 64, 64, 1))
+    model = build_lenet(input_shape=(32, 32, 1))
+    with pytest.raises(ValueError, match=r"expected shape=\(None, 32, 32, 1\)"):
+        model(np.zeros((2, 5, 32, 32, 1), "float32"))
+    trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=5)
+    with pytest.raises(ValueError, match=r"videos must have shape.*got \(4, 32, 32, 1\)"):
+        trainer.fit(np.zeros((4, 32, 32, 1)), np.zeros(4))
+
+
+def small_moving_mnist(count, split, seed):
+    generator = MovingMNIST(num_digits=1, canvas_size=32, speed_range=(1, 2), sequence_length=3,
+                            split=split, mnist=load_embedded_digits(), seed=seed)
+    return generator.generate(count)
+
+
+def test_stage_two_freezes_cnn_and_precomputed_features_equal_frozen_training():
+    keras.utils.set_random_seed(0)
+    x, y = small_moving_mnist(40, "train", 0)
+    a = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10)
+    b = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10)
+    b.model.set_weights(a.model.get_weights())
+    cnn_before = [w.copy() for w in a.frame_encoder.get_weights()]
+    a.fit(x, y, epochs=2, batch_size=10, shuffle=False, verbose=0)  # precomputed features
+    for before, after in zip(cnn_before, a.frame_encoder.get_weights()):
+        np.testing.assert_array_equal(before, after)
+    # The same stage 2 through the whole frozen video model gives the same head.
+    b.frame_encoder.trainable = False
+    b.model.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss="sparse_categorical_crossentropy")
+    b.model.fit(x, y, epochs=2, batch_size=10, shuffle=False, verbose=0)
+    for wa, wb in zip(a.head.get_weights(), b.head.get_weights()):
+        np.testing.assert_allclose(wa, wb, rtol=1e-3, atol=1e-5)
+
+
+def test_short_two_stage_training_beats_chance():
+    keras.utils.set_random_seed(0)
+    (x_digits, y_digits), _ = load_embedded_digits()
+    trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10, lstm_units=32)
+    trainer.pretrain(ScaledMNIST(x_digits[:3000], y_digits[:3000], batch_size=64, canvas_size=32,
+                                 zoom_range=(1.0, 1.2)), epochs=2, verbose=0)
+    x, y = small_moving_mnist(400, "train", 1)
+    x_test, y_test = small_moving_mnist(200, "test", 2)
+    trainer.fit(x, y, epochs=30, batch_size=50, learning_rate=1e-2, verbose=0)
+    assert trainer.evaluate(x_test, y_test)["accuracy"] > 0.5  # chance is 0.1
+
+
+def test_scaled_mnist_shifts_and_zooms_within_range():
+    rng = np.random.default_rng(0)
+    digits = np.zeros((200, 28, 28), np.uint8)
+    digits[:, 4:24, 4:24] = 255  # a 20 x 20 square
+    images = make_scaled_mnist(digits, rng)[..., 0]
+    assert images.shape == (200, 64, 64)
+    sides = np.sqrt((images > 0.5).sum(axis=(1, 2)))
+    assert sides.min() >= 20 / 2.5 - 1.5 and sides.max() <= 20 + 1.5  # zoom 1 to 2.5 shrinks to [0.4, 1]
+    centres = np.array([np.average(np.arange(64), weights=im.sum(1)) for im in images])
+    assert np.abs(centres - 31.5).max() <= 0.2 * 64 + 1
