@@ -15,6 +15,8 @@ _DATA_MODULES = {
     "sample_consecutive_clip": "samplers",
     "uniform_test_clips": "samplers",
     "sample_volume_pairs": "samplers",
+    "fstcn_test_starts": "samplers",
+    "VideoDecodeError": "video",
 }
 
 __all__ = sorted(_DATA_MODULES)

@@ -4,6 +4,7 @@ import importlib
 
 _INFERENCE_MODULES = {
     "eighteen_views": "views",
+    "crop_boxes": "views",
     "sparsity_concentration_index": "fusion",
     "average_fusion": "fusion",
     "sci_fusion": "fusion",

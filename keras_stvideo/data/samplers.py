@@ -1,0 +1,159 @@
+"""Clip and volume samplers, each from its paper.
+
+* ``sample_fstcn_clip_pair``: FstCN's V_clip and V_diff (Sun et al. 2015, section 2.2).
+* ``sample_consecutive_clip`` and ``uniform_test_clips``: TeSNet's K consecutive
+  frames and its 20 uniformly spaced test clips (Huang & Bors 2020, section 3.1).
+* ``sample_volume_pairs``: positive and negative spatio-temporal volume pairs for
+  unsupervised Siamese training (Paul et al. 2018, section 2, Algorithm 1).
+
+Videos are (T, H, W, C) arrays; samplers take a ``numpy.random.Generator``.
+"""
+
+import numpy as np
+
+
+def _check_video(video, name="video"):
+    video = np.asarray(video)
+    if video.ndim != 4:
+        raise ValueError(f"{name} must have shape (T, H, W, C), got {video.shape}")
+    return video
+
+
+def random_crop_box(rng, height, width, crop_size):
+    """(top, left) of a random ``crop_size`` square inside a height x width frame."""
+    if crop_size > height or crop_size > width:
+        raise ValueError(f"crop_size {crop_size} is larger than the frames ({height} x {width})")
+    return int(rng.integers(0, height - crop_size + 1)), int(rng.integers(0, width - crop_size + 1))
+
+
+def fstcn_clip_indices(start, clip_length=5, stride=5):
+    """Frame indices ``start, start + s_t, ..., start + (l_t - 1) s_t`` of one clip (section 2.2)."""
+    return start + stride * np.arange(clip_length)
+
+
+def sample_fstcn_clip_pair(video, rng, clip_length=5, stride=5, diff_offset=9, crop_size=None, flip=True, start=None):
+    """One FstCN training pair (V_clip, V_diff), Sun et al. 2015 section 2.2.
+
+    ``V_clip`` holds frames ``i_t = start + k * s_t`` (k < l_t) and ``V_diff`` the
+    frames ``|V(i_t) - V(i_t + d_t)|`` at the same indices. Both get the same
+    random crop and the same horizontal flip (section 2.5).
+
+    Args:
+        video: (T, H, W, C) frames.
+        rng: a ``numpy.random.Generator``.
+        clip_length: l_t (5, section 3).
+        stride: s_t (5, section 3).
+        diff_offset: d_t (9, section 3).
+        crop_size: side of the square crop (204, section 2.5); None keeps the frame.
+        flip: flip both clips horizontally with probability 1/2.
+        start: the first frame; random (uniform over valid starts) when None.
+
+    Returns:
+        ``(v_clip, v_diff, indices)``: float32 arrays (l_t, crop, crop, C) and the indices.
+    """
+    video = _check_video(video)
+    frames, height, width = video.shape[:3]
+    span = (clip_length - 1) * stride + diff_offset + 1
+    if frames < span:
+        raise ValueError(
+            f"video has {frames} frames; a clip with l_t={clip_length}, s_t={stride}, d_t={diff_offset} needs {span}"
+        )
+    if start is None:
+        start = int(rng.integers(0, frames - span + 1))
+    elif not 0 <= start <= frames - span:
+        raise ValueError(f"start must lie in [0, {frames - span}], got {start}")
+    indices = fstcn_clip_indices(start, clip_length, stride)
+    v_clip = video[indices].astype(np.float32)
+    v_diff = np.abs(v_clip - video[indices + diff_offset].astype(np.float32))
+    if crop_size is not None:
+        top, left = random_crop_box(rng, height, width, crop_size)
+        v_clip = v_clip[:, top : top + crop_size, left : left + crop_size]
+        v_diff = v_diff[:, top : top + crop_size, left : left + crop_size]
+    if flip and rng.random() < 0.5:
+        v_clip, v_diff = v_clip[:, :, ::-1], v_diff[:, :, ::-1]
+    return np.ascontiguousarray(v_clip), np.ascontiguousarray(v_diff), indices
+
+
+def fstcn_test_starts(num_frames, num_clips=5, clip_length=5, stride=5, diff_offset=9):
+    """Start frames of ``num_clips`` clip pairs spread evenly over a video (M = 5, section 3)."""
+    span = (clip_length - 1) * stride + diff_offset + 1
+    if num_frames < span:
+        raise ValueError(f"video has {num_frames} frames; a clip pair needs {span}")
+    return np.linspace(0, num_frames - span, num_clips).round().astype(int)
+
+
+def sample_consecutive_clip(video, rng, num_frames=10, crop_size=None, flip=False):
+    """K consecutive frames from a random start (TeSNet, section 3.1), with an optional random crop and flip."""
+    video = _check_video(video)
+    if video.shape[0] < num_frames:
+        raise ValueError(f"video has {video.shape[0]} frames, fewer than the {num_frames} requested")
+    start = int(rng.integers(0, video.shape[0] - num_frames + 1))
+    clip = video[start : start + num_frames]
+    if crop_size is not None:
+        top, left = random_crop_box(rng, clip.shape[1], clip.shape[2], crop_size)
+        clip = clip[:, top : top + crop_size, left : left + crop_size]
+    if flip and rng.random() < 0.5:
+        clip = clip[:, :, ::-1]
+    return np.ascontiguousarray(clip)
+
+
+def uniform_test_clips(num_video_frames, num_frames=10, num_clips=20):
+    """Start frames of ``num_clips`` clips of ``num_frames`` spaced uniformly (TeSNet test: 20 clips, section 3.1).
+
+    Starts may repeat when the video is shorter than ``num_clips`` distinct clips.
+    """
+    if num_video_frames < num_frames:
+        raise ValueError(f"video has {num_video_frames} frames, fewer than the {num_frames} of a clip")
+    return np.linspace(0, num_video_frames - num_frames, num_clips).round().astype(int)
+
+
+def _random_volume(rng, video, shape, forbidden=None):
+    frames, height, width = video.shape[:3]
+    t0, y0, x0 = shape
+    if t0 > frames or y0 > height or x0 > width:
+        raise ValueError(f"volume shape {shape} does not fit a video of shape {video.shape[:3]}")
+    for _ in range(100):
+        t = int(rng.integers(0, frames - t0 + 1))
+        if forbidden is None or t + t0 <= forbidden[0] or t >= forbidden[1]:
+            break
+    else:
+        raise ValueError(f"no two non-overlapping volumes of {t0} frames fit a video of {frames} frames")
+    y = int(rng.integers(0, height - y0 + 1))
+    x = int(rng.integers(0, width - x0 + 1))
+    return video[t : t + t0, y : y + y0, x : x + x0], (t, t + t0)
+
+
+def sample_volume_pairs(videos, rng, num_pairs, positive_ratio=0.3, volume_shape=(16, 112, 112), flip=True):
+    """Unsupervised Siamese pairs (Paul et al. 2018, section 2 and Algorithm 1).
+
+    A positive pair is two temporally non-overlapping volumes of one video (the
+    second optionally flipped, transformation F2); a negative pair is one volume
+    from each of two different videos. ``positive_ratio`` is the share of
+    positives (30% positives, 70% negatives in section 3).
+
+    Returns:
+        ``(first, second, targets)``: (P, t0, y0, x0, C) arrays and targets (P,)
+        with 1 for positive and 0 for negative pairs.
+    """
+    videos = [_check_video(v, "each video") for v in videos]
+    if len(videos) < 2:
+        raise ValueError(f"negative pairs need at least 2 videos, got {len(videos)}")
+    if not 0.0 <= positive_ratio <= 1.0:
+        raise ValueError(f"positive_ratio must lie in [0, 1], got {positive_ratio!r}")
+    first, second, targets = [], [], []
+    for _ in range(num_pairs):
+        if rng.random() < positive_ratio:
+            video = videos[int(rng.integers(len(videos)))]
+            a, span = _random_volume(rng, video, volume_shape)
+            b, _ = _random_volume(rng, video, volume_shape, forbidden=span)
+            if flip and rng.random() < 0.5:
+                b = b[:, :, ::-1]
+            targets.append(1)
+        else:
+            m, n = rng.choice(len(videos), size=2, replace=False)
+            a, _ = _random_volume(rng, videos[m], volume_shape)
+            b, _ = _random_volume(rng, videos[n], volume_shape)
+            targets.append(0)
+        first.append(a)
+        second.append(b)
+    return np.stack(first), np.stack(second), np.array(targets, dtype=np.int64)
