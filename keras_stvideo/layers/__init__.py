@@ -6,6 +6,7 @@ Importing this package registers every layer with Keras's serialisation, so
 
 from keras_stvideo.layers.conv_offset2d import ConvOffset2D
 from keras_stvideo.layers.deformable_conv2d import DeformableConv2D
+from keras_stvideo.layers.frame_selector import FrameSelector
 from keras_stvideo.layers.local_response_normalization import LocalResponseNormalization
 from keras_stvideo.layers.sparsifying_logistic import SparsifyingLogistic
 from keras_stvideo.layers.spatial_transformer import SpatialTransformer
@@ -15,6 +16,7 @@ from keras_stvideo.layers.temporal_squeeze import TemporalSqueeze
 __all__ = [
     "ConvOffset2D",
     "DeformableConv2D",
+    "FrameSelector",
     "LocalResponseNormalization",
     "SparsifyingLogistic",
     "SpatialTransformer",

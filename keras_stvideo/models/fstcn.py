@@ -1,0 +1,152 @@
+"""FstCN: factorized spatio-temporal convolutional networks (Sun et al. 2015, section 2, Fig. 1).
+
+Layout (section 2.5), for inputs V_clip and V_diff of shape (clip_length, 204, 204, 3):
+
+* lower SCLs, shared by every frame of both clips: Conv(96, 7, 2) - ReLU - LRN -
+  Pool(3, 2) - Conv(256, 5, 2) - ReLU - LRN - Pool(3, 2) - Conv(512, 3, 1) - ReLU -
+  Conv(512, 3, 1) - ReLU;
+* TCL path, on all frames of V_diff: SCL Conv(128, 3, 1) + Pool(3, 3), the T-P
+  operator (P is 128 x 128), two parallel temporal convolutions Conv(32, 3, 1) and
+  Conv(32, 5, 1) each followed by dropout 0.5 and no pooling, concatenated, then
+  FC 4096 and FC 2048;
+* SCL path, on one frame of V_clip (random in training, the middle one at test):
+  SCL Conv(128, 3, 1) + Pool(3, 3), FC 4096, FC 2048;
+* concatenation, FC 2048, softmax.
+
+Example:
+    >>> model = build_fstcn(num_classes=101)
+    >>> model.compile(optimizer=fstcn_optimizer(), loss="sparse_categorical_crossentropy")
+"""
+
+import keras
+
+from keras_stvideo.layers import FrameSelector, LocalResponseNormalization, TPermute
+
+PATHS = ("both", "scl", "tcl")
+
+
+def fstcn_optimizer(learning_rate=0.01):
+    """SGD with momentum 0.9 and weight decay 5e-4 (section 2.5); the learning rate is not stated."""
+    return keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9, weight_decay=5e-4)
+
+
+def build_lower_scls(input_shape=(204, 204, 3), name="lower_scls"):
+    """The four lower spatial convolutional layers (section 2.5), one frame in, 512 feature maps out."""
+    inputs = keras.Input(input_shape, name="frame")
+    x = keras.layers.Conv2D(96, 7, strides=2, activation="relu", name="conv1")(inputs)
+    x = LocalResponseNormalization(name="norm1")(x)
+    x = keras.layers.MaxPooling2D(3, strides=2, name="pool1")(x)
+    x = keras.layers.Conv2D(256, 5, strides=2, activation="relu", name="conv2")(x)
+    x = LocalResponseNormalization(name="norm2")(x)
+    x = keras.layers.MaxPooling2D(3, strides=2, name="pool2")(x)
+    x = keras.layers.Conv2D(512, 3, padding="same", activation="relu", name="conv3")(x)
+    x = keras.layers.Conv2D(512, 3, padding="same", activation="relu", name="conv4")(x)
+    return keras.Model(inputs, x, name=name)
+
+
+def _scl_block(prefix):
+    """The SCL that feeds a path: Conv(128, 3, 1) - ReLU - Pool(3, 3)."""
+    return [
+        keras.layers.Conv2D(128, 3, padding="same", activation="relu", name=f"{prefix}_conv"),
+        keras.layers.MaxPooling2D(3, strides=3, name=f"{prefix}_pool"),
+    ]
+
+
+def _fc_stack(x, prefix, fc_dropout, fc_units):
+    for position, units in enumerate(fc_units, 1):
+        x = keras.layers.Dense(units, activation="relu", name=f"{prefix}_fc{position}")(x)
+        if fc_dropout:
+            x = keras.layers.Dropout(fc_dropout, name=f"{prefix}_fc{position}_dropout")(x)
+    return x
+
+
+def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", temporal_kernels=(3, 5),
+                permuted_channels=128, temporal_dropout=0.5, fc_dropout=0.0, fc_units=(4096, 2048), fusion_units=2048,
+                lower_scls=None, name="fstcn"):
+    """Build FstCN (Sun et al. 2015, section 2.1 and 2.5, Fig. 1).
+
+    Args:
+        num_classes: action classes (101 for UCF101, 51 for HMDB51).
+        input_size: side of the square input crops (204, section 2.5).
+        clip_length: frames per clip, l_t (5, section 3).
+        paths: "both" (FstCN), "scl" (only the SCL path) or "tcl" (only the TCL path): Table 2.
+        temporal_kernels: the parallel TCL kernels: (3, 5) both, (3,) or (5,) (Table 1).
+        permuted_channels: f' of the T-P operator (128).
+        temporal_dropout: dropout after each temporal convolution (0.5).
+        fc_dropout: dropout after the FC layers (not stated: 0).
+        fc_units: the FC layers on each path (4096, 2048; section 2.5). Smaller for small data.
+        fusion_units: the FC layer after the concatenation (2048; section 2.5).
+        lower_scls: optional lower-SCL model to use (e.g. pre-trained via ``build_fstcn_auxiliary``).
+
+    Returns:
+        A ``keras.Model`` with inputs ``[v_clip, v_diff]`` (both (clip_length, size, size, 3)),
+        or the single input the chosen path needs.
+    """
+    if paths not in PATHS:
+        raise ValueError(f"paths must be one of {PATHS}, got {paths!r}")
+    if not temporal_kernels or any(not isinstance(k, int) or k < 1 for k in temporal_kernels):
+        raise ValueError(f"temporal_kernels must be a non-empty tuple of positive kernel sizes, got {temporal_kernels!r}")
+    if not isinstance(clip_length, int) or clip_length < 1:
+        raise ValueError(f"clip_length must be a positive integer, got {clip_length!r}")
+    frame_shape = (input_size, input_size, 3)
+    lower = lower_scls or build_lower_scls(frame_shape)
+    v_clip = keras.Input((clip_length,) + frame_shape, name="v_clip")
+    v_diff = keras.Input((clip_length,) + frame_shape, name="v_diff")
+    # One TimeDistributed wrapper carries the lower SCLs for every frame of both clips, so their
+    # weights are shared and saved once.
+    per_frame = keras.layers.TimeDistributed(lower, name="lower_scls_per_frame")
+    features, inputs = [], []
+    if paths in ("both", "scl"):
+        inputs.append(v_clip)
+        frame = FrameSelector(name="pick_frame")(v_clip)
+        x = per_frame(keras.layers.Reshape((1,) + frame_shape, name="as_one_frame_clip")(frame))
+        x = keras.layers.Reshape(tuple(lower.output.shape[1:]), name="scl_features")(x)
+        for layer in _scl_block("scl"):
+            x = layer(x)
+        x = keras.layers.Flatten(name="scl_flatten")(x)
+        features.append(_fc_stack(x, "scl", fc_dropout, fc_units))
+    if paths in ("both", "tcl"):
+        inputs.append(v_diff)
+        x = per_frame(v_diff)
+        for layer in _scl_block("tcl_scl"):
+            x = keras.layers.TimeDistributed(layer, name=f"{layer.name}_per_frame")(x)
+        x = TPermute(permuted_channels, name="t_p_operator")(x)  # (batch, time, f', positions)
+        branches = []
+        for k in temporal_kernels:
+            branch = keras.layers.Conv2D(32, k, padding="same", activation="relu", name=f"tcl_conv{k}x{k}")(x)
+            branches.append(keras.layers.Dropout(temporal_dropout, name=f"tcl_dropout{k}x{k}")(branch))
+        x = branches[0] if len(branches) == 1 else keras.layers.Concatenate(name="tcl_concat")(branches)
+        x = keras.layers.Flatten(name="tcl_flatten")(x)
+        features.append(_fc_stack(x, "tcl", fc_dropout, fc_units))
+    x = features[0] if len(features) == 1 else keras.layers.Concatenate(name="paths_concat")(features)
+    x = keras.layers.Dense(fusion_units, activation="relu", name="fusion_fc")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="classifier")(x)
+    return keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs, name=name)
+
+
+def build_fstcn_auxiliary(num_classes, lower_scls=None, input_size=204, fine_tune_last_three=False, name="fstcn_auxiliary"):
+    """The auxiliary classifier on the lower SCLs (section 2.3, Fig. 1 dashed box) for pre-training them.
+
+    Lower SCLs - Conv(512, 3, 1) - Pool(3, 2) - FC 4096 - FC 2048 - softmax, as the
+    spatial network of [10]. ``fine_tune_last_three`` freezes everything but the two
+    FC layers and the classifier (section 2.3, following [11]); call ``compile``
+    after changing it. The lower SCLs are shared with FstCN when passed to both.
+
+    Image-pretrained weights: build this model, ``load_weights`` into it (or set
+    ``lower_scls`` weights from a dict with ``layer.set_weights``), then pass
+    ``lower_scls`` to ``build_fstcn``.
+    """
+    lower = lower_scls or build_lower_scls((input_size, input_size, 3))
+    inputs = keras.Input(tuple(lower.input.shape[1:]), name="frame")
+    x = lower(inputs)
+    x = keras.layers.Conv2D(512, 3, padding="same", activation="relu", name="aux_conv5")(x)
+    x = keras.layers.MaxPooling2D(3, strides=2, name="aux_pool5")(x)
+    x = keras.layers.Flatten(name="aux_flatten")(x)
+    x = keras.layers.Dense(4096, activation="relu", name="aux_fc4096")(x)
+    x = keras.layers.Dense(2048, activation="relu", name="aux_fc2048")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="aux_classifier")(x)
+    model = keras.Model(inputs, outputs, name=name)
+    if fine_tune_last_three:
+        for layer in model.layers:
+            layer.trainable = layer.name in ("aux_fc4096", "aux_fc2048", "aux_classifier")
+    return model
