@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "moving_mnist",
     "reproduce",
     "export",
+    "evaluate",
 )
 
 

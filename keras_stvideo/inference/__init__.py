@@ -10,6 +10,8 @@ _INFERENCE_MODULES = {
     "sci_fusion": "fusion",
     "predict_video": "multiview",
     "top_k_accuracy": "metrics",
+    "evaluate_fstcn": "fstcn",
+    "fstcn_test_pairs": "fstcn",
     "mean_class_accuracy": "metrics",
 }
 
