@@ -1,6 +1,5 @@
 """The paper notebooks run end to end in smoke mode."""
 
-import os
 import pathlib
 
 import nbformat
