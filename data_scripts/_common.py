@@ -62,6 +62,16 @@ def finish(index, root, check_decode):
     return 0
 
 
+def main_for(prepare, description):
+    """The ``main(argv)`` of a dataset script: parse the common options and call ``prepare``."""
+
+    def main(argv=None):
+        args = parser(description).parse_args(argv)
+        return prepare(args.root, args.skip_download, args.allow_missing, args.check_decode)
+
+    return main
+
+
 def run(main):
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:

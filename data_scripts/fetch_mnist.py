@@ -10,7 +10,6 @@ Usage:
 """
 
 import argparse
-import hashlib
 import pathlib
 import shutil
 import sys
@@ -18,19 +17,12 @@ import urllib.request
 
 from tqdm import tqdm
 
+from keras_stvideo.data.download import sha256_of
 from keras_stvideo.data.files import atomic_path
 from keras_stvideo.data.mnist import KERAS_CACHE, load_npz
 
 URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
-
-
-def sha256_of(path, chunk_size=1 << 20):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(chunk_size), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def download(url, path):

@@ -34,9 +34,7 @@ def prepare(root, skip_download=False, allow_missing=False, check_decode=False):
     return _common.finish(index, root, check_decode)
 
 
-def main(argv=None):
-    args = _common.parser(__doc__).parse_args(argv)
-    return prepare(args.root, args.skip_download, args.allow_missing, args.check_decode)
+main = _common.main_for(prepare, __doc__)
 
 
 if __name__ == "__main__":
