@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_stvideo.layers._sampling import bilinear_sample
+from keras_stvideo.layers._bilinear import bilinear_sample
 
 
 def _pair(name, value):

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_stvideo.layers._sampling import bilinear_sample
+from keras_stvideo.layers._bilinear import bilinear_sample
 
 
 # pool 2 -> conv 5 -> pool 2 -> conv 5 (valid) needs (floor(H / 2) - 4) // 2 - 4 >= 1.

@@ -5,9 +5,7 @@ from keras import ops
 
 from keras_stvideo.layers import DeformableConv2D
 from tests.layer_checks import run_layer_checks
-from tests.layers.test_sampling import numpy_bilinear
-
-tf_only = pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="gradient check uses tf.GradientTape")
+from tests.layers.test_bilinear import layer_gradients, numpy_bilinear
 
 
 def test_standard_checks():
@@ -48,20 +46,29 @@ def test_random_offsets_match_numpy_eq_1b():
             np.testing.assert_allclose(out[i, j], total, atol=1e-4)
 
 
-@tf_only
 def test_gradients_reach_offsets_kernel_and_input():
-    import tensorflow as tf
-
-    rng = np.random.default_rng(3)
-    x = tf.constant(rng.random((2, 8, 8, 3)).astype("float32"))
+    x = np.random.default_rng(3).random((2, 8, 8, 3)).astype("float32")
     layer = DeformableConv2D(4, 3, padding="same", offset_initializer=keras.initializers.RandomNormal(stddev=0.1))
     layer.build(x.shape)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        loss = tf.reduce_sum(tf.square(layer(x)))
-    grads = tape.gradient(loss, [x, layer.kernel, layer.bias] + layer.offset_conv.trainable_weights)
+    grads = layer_gradients(layer, x, lambda y: ops.sum(ops.square(y)))
+    assert len(grads) == 5  # input, kernel, bias, offset kernel, offset bias
     for g in grads:
-        assert np.isfinite(np.asarray(g)).all() and np.abs(np.asarray(g)).sum() > 0
+        assert np.isfinite(g).all() and np.abs(g).sum() > 0
+
+
+def test_zero_offset_gradients_equal_conv2d():
+    x = np.random.default_rng(4).random((2, 9, 8, 3)).astype("float32")
+    layer = DeformableConv2D(5, 3, padding="same", strides=2)
+    layer.build(x.shape)
+    conv = keras.layers.Conv2D(5, 3, padding="same", strides=2)
+    conv.build(x.shape)
+    conv.set_weights([ops.convert_to_numpy(layer.kernel), ops.convert_to_numpy(layer.bias)])
+    loss = lambda y: ops.sum(ops.square(y - 0.5))  # noqa: E731
+    g_x, g_kernel, g_bias = layer_gradients(layer, x, loss)[:3]
+    e_x, e_kernel, e_bias = layer_gradients(conv, x, loss)
+    np.testing.assert_allclose(g_x, e_x, atol=1e-4)
+    np.testing.assert_allclose(g_kernel, e_kernel, atol=1e-4)
+    np.testing.assert_allclose(g_bias, e_bias, atol=1e-4)
 
 
 def test_parameter_count():

@@ -5,7 +5,7 @@ from keras import ops
 
 from keras_stvideo.layers import SpatialTransformer
 from tests.layer_checks import run_layer_checks
-from tests.layers.test_sampling import numpy_bilinear
+from tests.layers.test_bilinear import layer_gradients, numpy_bilinear
 
 
 def test_standard_checks_and_output_size():
@@ -45,20 +45,51 @@ def test_outside_is_zero():
     np.testing.assert_array_equal(ops.convert_to_numpy(layer(x)), 0.0)
 
 
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="uses tf.GradientTape")
-def test_gradients_reach_theta_and_input():
-    import tensorflow as tf
-
-    x = tf.constant(np.random.default_rng(3).random((2, 32, 32, 1)).astype("float32"))
+def test_gradients_reach_theta_input_and_localization_weights():
+    x = np.random.default_rng(3).random((2, 32, 32, 1)).astype("float32")
     layer = SpatialTransformer(output_size=(16, 16))
     layer.build(x.shape)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        loss = tf.reduce_sum(tf.square(layer(x) - 0.3))
-    grads = tape.gradient(loss, [x, layer.theta_head.bias, layer.theta_head.kernel])
-    for g in grads:
-        g = np.asarray(g)
-        assert np.isfinite(g).all() and np.abs(g).sum() > 0
+    names = [v.path for v in layer.trainable_variables]
+    grads = layer_gradients(layer, x, lambda y: ops.sum(ops.square(y - 0.3)))
+    assert len(grads) == 1 + len(names)
+    for name, g in zip(["input"] + names, grads):
+        assert np.isfinite(g).all(), name
+    # The theta head's kernel and bias and the input always get a gradient; the layers below the
+    # zero-initialised head get none at the start, exactly as in Jaderberg et al.'s identity start.
+    head = {name: g for name, g in zip(names, grads[1:]) if "theta" in name}
+    assert len(head) == 2 and all(np.abs(g).sum() > 0 for g in head.values())
+    assert np.abs(grads[0]).sum() > 0
+
+
+def test_theta_gradient_matches_finite_differences():
+    rng = np.random.default_rng(6)
+    x = rng.random((1, 28, 28, 1)).astype("float32")
+    layer = SpatialTransformer(output_size=(7, 9))
+    layer.build(x.shape)
+    # Bilinear sampling is piecewise linear: pick a theta whose sample points all lie at least
+    # 0.1 pixel away from the grid lines, so that the finite differences cross no kink.
+    xt, yt = np.meshgrid(np.linspace(-1, 1, 9), np.linspace(-1, 1, 7))
+    while True:
+        bias = (np.array([1, 0, 0, 0, 1, 0]) + rng.uniform(-0.2, 0.2, 6)).astype("float32")
+        cols = (bias[0] * xt + bias[1] * yt + bias[2] + 1) * 13.5
+        rows = (bias[3] * xt + bias[4] * yt + bias[5] + 1) * 13.5
+        if min(np.abs(cols - np.round(cols)).min(), np.abs(rows - np.round(rows)).min()) > 0.1:
+            break
+    layer.theta_head.set_weights([np.zeros((50, 6), "float32"), bias])
+    target = rng.random((1, 7, 9, 1)).astype("float32")
+    loss = lambda y: ops.sum(ops.square(ops.subtract(y, target)))  # noqa: E731
+    grads = layer_gradients(layer, x, loss)
+    names = [v.path for v in layer.trainable_variables]
+    g_bias = grads[1 + next(i for i, n in enumerate(names) if n.endswith("theta/bias"))]
+    eps = 1e-3
+    for k in range(6):
+        values = []
+        for sign in (1, -1):
+            shifted = bias.copy()
+            shifted[k] += sign * eps
+            layer.theta_head.set_weights([np.zeros((50, 6), "float32"), shifted])
+            values.append(float(ops.convert_to_numpy(loss(layer(x)))))
+        np.testing.assert_allclose(g_bias[k], (values[0] - values[1]) / (2 * eps), rtol=2e-2, atol=2e-2)
 
 
 def test_return_theta_and_custom_localization_roundtrip(tmp_path):

@@ -1,0 +1,76 @@
+"""Bilinear sampling in pixel coordinates with zeros outside the image (keras.ops only).
+
+Shared by SpatialTransformer, DeformableConv2D and ConvOffset2D. At integer
+coordinates it returns the pixel values exactly; outside the image it blends
+towards zero, as a zero-padded image would.
+"""
+
+import keras
+from keras import ops
+
+
+@ops.custom_gradient
+def _take_rows_dense_gradient(table, indices):
+    """``ops.take(table, indices, axis=0)`` whose gradient is one dense scatter-add.
+
+    TensorFlow's own gradient of a gather is an IndexedSlices that is
+    concatenated with its siblings and densified by a segment sum, which
+    dominates a DeformableConv2D training step on CPU; a scatter-add is about
+    three times faster. JAX and PyTorch already scatter-add, so this is used on
+    TensorFlow only.
+    """
+
+    def grad(*args, upstream=None):
+        if upstream is None:
+            (upstream,) = args
+        channels = ops.shape(table)[-1]
+        dense = ops.scatter(
+            ops.reshape(indices, (-1, 1)), ops.reshape(upstream, (-1, channels)), ops.shape(table)
+        )
+        return dense, None
+
+    return ops.take(table, indices, axis=0), grad
+
+
+def _take_rows(table, indices):
+    if keras.backend.backend() == "tensorflow":
+        return _take_rows_dense_gradient(table, indices)
+    return ops.take(table, indices, axis=0)
+
+
+def bilinear_sample(images, rows, cols):
+    """Sample ``images`` at float pixel coordinates.
+
+    Args:
+        images: (B, H, W, C) tensor.
+        rows, cols: (B, Ho, Wo) float tensors of row and column coordinates;
+            row 0 is the centre of the first pixel row.
+
+    Returns:
+        (B, Ho, Wo, C) tensor: the four neighbouring pixels weighted by
+        (1 - dr)(1 - dc), (1 - dr) dc, dr (1 - dc) and dr dc, with pixels outside
+        the image read as zero. Gradients flow into ``images``, ``rows`` and
+        ``cols``; a coordinate more than one pixel outside gets zero gradient.
+    """
+    shape = ops.shape(images)
+    batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
+    # One pixel of zeros around the image makes every corner of a clipped coordinate readable.
+    flat = ops.reshape(ops.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0))), (-1, channels))
+    rows = ops.clip(rows, -1.0, ops.cast(height, rows.dtype)) + 1.0
+    cols = ops.clip(cols, -1.0, ops.cast(width, cols.dtype)) + 1.0
+    # Clamping the base corner keeps the +1 corner inside the padded image.
+    r0 = ops.stop_gradient(ops.minimum(ops.floor(rows), ops.cast(height, rows.dtype)))
+    c0 = ops.stop_gradient(ops.minimum(ops.floor(cols), ops.cast(width, cols.dtype)))
+    dr = ops.expand_dims(rows - r0, -1)
+    dc = ops.expand_dims(cols - c0, -1)
+    er, ec = 1.0 - dr, 1.0 - dc
+    stride = width + 2
+    frame = ops.reshape(ops.arange(batch, dtype="int32"), (-1, 1, 1)) * ((height + 2) * stride)
+    top_left = frame + ops.cast(r0, "int32") * stride + ops.cast(c0, "int32")
+    # Weights are formed on the small (B, Ho, Wo, 1) tensors, so the C-wide work is 4 products and 3 sums.
+    return (
+        _take_rows(flat, top_left) * (er * ec)
+        + _take_rows(flat, top_left + 1) * (er * dc)
+        + _take_rows(flat, top_left + stride) * (dr * ec)
+        + _take_rows(flat, top_left + stride + 1) * (dr * dc)
+    )
