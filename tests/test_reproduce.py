@@ -1,8 +1,31 @@
+import itertools
 import json
+import math
 import subprocess
 import sys
 
-from keras_stvideo.experiments.shan2017 import PAPER_RESULTS, markdown_table
+import pytest
+
+from keras_stvideo.experiments.shan2017 import PAPER_RESULTS, label_ceiling, markdown_table
+
+
+@pytest.mark.parametrize("num_digits", [1, 2, 3])
+def test_label_ceiling_counts_the_orderings_a_video_cannot_show(num_digits):
+    tuples = list(itertools.product(range(10), repeat=num_digits))
+    orderings = [len(set(itertools.permutations(t))) for t in tuples]
+    accuracy, cross_entropy = label_ceiling(num_digits)
+    assert accuracy == pytest.approx(len({tuple(sorted(t)) for t in tuples}) / len(tuples))
+    assert cross_entropy == pytest.approx(sum(map(math.log, orderings)) / len(tuples))
+    if num_digits == 2:
+        assert (accuracy, cross_entropy) == pytest.approx((0.55, 0.9 * math.log(2)))
+
+
+def reproduce(tmp_path, *options):
+    return subprocess.run(
+        [sys.executable, "-m", "keras_stvideo.cli", "reproduce", "shan2017", "--quick", "--models", "lenet",
+         "--pretrain-samples", "256", "--epochs", "1", "--out", str(tmp_path), *options],
+        capture_output=True, text=True, timeout=600,
+    )
 
 
 def test_paper_table_is_complete():
@@ -12,12 +35,7 @@ def test_paper_table_is_complete():
 
 
 def test_reproduce_command_writes_tables(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "keras_stvideo.cli", "reproduce", "shan2017", "--quick", "--models", "lenet",
-         "--variants", "rotation", "--protocols", "clean", "--epochs", "1", "--pretrain-samples", "256",
-         "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=600,
-    )
+    result = reproduce(tmp_path, "--variants", "rotation", "--protocols", "clean")
     assert result.returncode == 0, result.stderr[-3000:]
     payload = json.loads((tmp_path / "results.json").read_text())
     (row,) = payload["results"]
@@ -27,6 +45,19 @@ def test_reproduce_command_writes_tables(tmp_path):
     assert payload["settings"]["lstm_epochs"] == 1
     assert markdown_table(payload["results"]) in (tmp_path / "results.md").read_text()
     assert "| rotation | LeNet-LSTM | clean |" in result.stdout
+    assert "no classifier can exceed 55% accuracy" in (tmp_path / "results.md").read_text()
+
+
+def test_reproduce_best_configuration_options(tmp_path):
+    result = reproduce(tmp_path, "--variants", "rotation_scaling", "--protocols", "clean", "--label-order", "sorted",
+                       "--fine-tune", "--train-videos", "60", "--lstm-units", "16", "--learning-rate", "1e-4")
+    assert result.returncode == 0, result.stderr[-3000:]
+    payload = json.loads((tmp_path / "results.json").read_text())
+    settings = payload["settings"]
+    assert (settings["label_order"], settings["fine_tune"], settings["train_videos"]) == ("sorted", True, 60)
+    assert (settings["lstm_units"], settings["lstm_learning_rate"]) == (16, 1e-4)
+    assert "60 training and 200 test videos" in result.stdout
+    assert "Labels sorted" in (tmp_path / "results.md").read_text()
 
 
 def test_reproduce_rejects_bad_counts(tmp_path):

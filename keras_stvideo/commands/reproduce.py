@@ -24,6 +24,11 @@ def add_parser(subparsers):
     parser.add_argument("--pretrain-samples", type=int, default=None, help="stage-1 digits (default: all)")
     parser.add_argument("--lstm-units", type=int, default=None, help="LSTM output size (paper: 8)")
     parser.add_argument("--fine-tune", action="store_true", help="train CNN and LSTM end to end in stage 2")
+    parser.add_argument("--learning-rate", type=float, default=None, help="stage-2 RMSProp learning rate (paper: 1e-3)")
+    parser.add_argument("--train-videos", type=int, default=None,
+                        help="training videos with random labels instead of the paper's 10 per class")
+    parser.add_argument("--label-order", choices=("drawn", "sorted"), default=None,
+                        help="'drawn' (paper: y = d_m d_n, at most 55%% on unseen videos) or 'sorted' (d_m <= d_n)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--mnist", default=None, help="MNIST .npz (keras.datasets.mnist layout)")
     parser.add_argument("--out", default="out/reproduce_shan2017", help="output folder")
@@ -43,12 +48,19 @@ def run(args):
         "pretrain_epochs": ("--pretrain-epochs", args.pretrain_epochs),
         "pretrain_samples": ("--pretrain-samples", args.pretrain_samples),
         "lstm_units": ("--lstm-units", args.lstm_units),
+        "train_videos": ("--train-videos", args.train_videos),
     }
     for key, (option, value) in overrides.items():
         if value is not None:
             if value < 1:
                 raise ValueError(f"{option} must be positive, got {value}")
             settings = dataclasses.replace(settings, **{key: value})
+    if args.learning_rate is not None:
+        if not args.learning_rate > 0:
+            raise ValueError(f"--learning-rate must be positive, got {args.learning_rate}")
+        settings = dataclasses.replace(settings, lstm_learning_rate=args.learning_rate)
+    if args.label_order is not None:
+        settings = dataclasses.replace(settings, label_order=args.label_order)
     if args.fine_tune:
         settings = dataclasses.replace(settings, fine_tune=True)
     results = shan2017.run_reproduction(

@@ -72,26 +72,37 @@ class TwoStageTrainer:
         features = self.encoder.predict(flat, batch_size=batch_size, verbose=verbose)
         return features.reshape(n, t, -1)
 
-    def fit(self, videos, labels, epochs=10, batch_size=50, learning_rate=1e-3, fine_tune=False,
+    def fit(self, videos, labels=None, epochs=10, batch_size=50, learning_rate=1e-3, fine_tune=False,
             validation_data=None, shuffle=True, verbose="auto"):
         """Stage 2 (or end-to-end fine-tuning): RMSProp 1e-3, batch 50, 10 epochs (section IV-A).
 
         Args:
-            videos, labels: (N, T, H, W, C) float32 videos and (N,) integer labels.
+            videos, labels: (N, T, H, W, C) float32 videos and (N,) integer labels; with
+                ``fine_tune=True``, ``videos`` may instead be a ``keras.utils.PyDataset`` of
+                ``(videos, labels)`` batches (e.g. ``MovingMNISTSequence``) and ``labels`` None.
             fine_tune: False freezes the CNN (the paper); True trains CNN and LSTM together.
             validation_data: optional ``(videos, labels)``.
 
         Returns:
             The Keras ``History``.
         """
-        videos = self._check_videos(videos)
+        if isinstance(videos, keras.utils.PyDataset):
+            if not fine_tune or labels is not None:
+                raise ValueError(
+                    "a PyDataset of (videos, labels) batches needs fine_tune=True and labels=None: the frozen "
+                    f"CNN's features are computed once from arrays; got fine_tune={fine_tune!r}, "
+                    f"labels={'None' if labels is None else 'an array'}"
+                )
+        else:
+            videos = self._check_videos(videos)
         optimizer = keras.optimizers.RMSprop(learning_rate=learning_rate)
         metrics = ["accuracy"]
         if fine_tune:
             self.frame_encoder.trainable = True
             self.model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=metrics)
-            return self.model.fit(videos, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                                  validation_data=validation_data, verbose=verbose)
+            kwargs = {} if labels is None else {"batch_size": batch_size, "shuffle": shuffle}
+            return self.model.fit(videos, labels, epochs=epochs, validation_data=validation_data, verbose=verbose,
+                                  **kwargs)
         self.frame_encoder.trainable = False
         self.head.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=metrics)
         if validation_data is not None:

@@ -1,3 +1,4 @@
+import dataclasses
 import math
 import subprocess
 import sys
@@ -131,6 +132,36 @@ def test_paper_protocol_counts():
     np.testing.assert_array_equal(y, np.arange(100))
 
 
+def test_drawn_order_is_invisible_in_the_video():
+    """Swapping the two digit slots (images, paths) renders the same video, yet flips a drawn label."""
+    generator = make(augmentations=("rotation", "scaling"))
+    params = generator.sample_parameters(20)
+    swapped = dataclasses.replace(
+        params,
+        digit_indices=params.digit_indices[:, ::-1],
+        digit_labels=params.digit_labels[:, ::-1],
+        positions=params.positions[:, :, ::-1],
+        velocities=params.velocities[:, ::-1],
+    )
+    assert generator.render(params).tobytes() == generator.render(swapped).tobytes()
+    distinct = params.digit_labels[:, 0] != params.digit_labels[:, 1]
+    assert distinct.any()
+    assert (params.labels[distinct] != swapped.labels[distinct]).all()
+
+
+def test_sorted_order_changes_labels_not_videos():
+    x_drawn, y_drawn, p_drawn = make(augmentations=("scaling",)).generate(40, return_parameters=True)
+    x_sorted, y_sorted, p_sorted = make(augmentations=("scaling",), label_order="sorted").generate(
+        40, return_parameters=True
+    )
+    assert x_drawn.tobytes() == x_sorted.tobytes()
+    np.testing.assert_array_equal(y_sorted, 10 * p_drawn.digit_labels.min(axis=1) + p_drawn.digit_labels.max(axis=1))
+    assert (p_sorted.digit_labels[:, 0] <= p_sorted.digit_labels[:, 1]).all()
+    assert (y_sorted != y_drawn).any()
+    _, y_protocol = make(label_order="sorted").paper_protocol(settings_per_class=1)
+    assert len(y_protocol) == 100 and len(np.unique(y_protocol)) == 55
+
+
 def test_pydataset_batches_are_deterministic():
     data = MovingMNISTSequence(make(augmentations=("rotation",)), num_sequences=7, batch_size=3, seed=5, one_hot=True)
     assert len(data) == 3
@@ -157,6 +188,7 @@ def test_pydataset_batches_are_deterministic():
         ({"split": "val"}, "split.*val"),
         ({"digit_source": "both"}, "digit_source.*both"),
         ({"elastic_kernel_size": 6}, "elastic_kernel_size.*6"),
+        ({"label_order": "random"}, "label_order.*random"),
     ],
 )
 def test_bad_arguments(kwargs, match):

@@ -4,7 +4,7 @@ import pytest
 
 from keras_stvideo import build_cnn_lstm, build_dcn_lenet, build_lenet, build_stn_lenet
 from keras_stvideo.data.mnist import load_embedded_digits
-from keras_stvideo.data.moving_mnist import MovingMNIST
+from keras_stvideo.data.moving_mnist import MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
 from keras_stvideo.models.shan2017_training import TwoStageTrainer
 
@@ -99,6 +99,23 @@ def test_stage_two_freezes_cnn_and_precomputed_features_equal_frozen_training():
     b.model.fit(x, y, epochs=2, batch_size=10, shuffle=False, verbose=0)
     for wa, wb in zip(a.head.get_weights(), b.head.get_weights()):
         np.testing.assert_allclose(wa, wb, rtol=1e-3, atol=1e-5)
+
+
+def test_fine_tuning_from_a_pydataset_trains_cnn_and_lstm_together():
+    keras.utils.set_random_seed(0)
+    generator = MovingMNIST(num_digits=1, canvas_size=32, speed_range=(1, 2), sequence_length=3,
+                            mnist=load_embedded_digits(), seed=0)
+    data = MovingMNISTSequence(generator, num_sequences=200, batch_size=20, seed=3)
+    trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10, lstm_units=16)
+    cnn_before = [w.copy() for w in trainer.encoder.get_weights()]  # the digit classifier is not in the video model
+    x_check, y_check = data[0]
+    loss_before = trainer.evaluate(x_check, y_check)["loss"]
+    history = trainer.fit(data, epochs=3, learning_rate=1e-3, fine_tune=True, verbose=0)
+    assert len(history.history["loss"]) == 3
+    assert all(np.abs(a - b).max() > 0 for a, b in zip(cnn_before, trainer.encoder.get_weights()))
+    assert trainer.evaluate(x_check, y_check)["loss"] < loss_before
+    with pytest.raises(ValueError, match="PyDataset.*fine_tune=True"):
+        trainer.fit(data)
 
 
 def test_short_two_stage_training_beats_chance():
