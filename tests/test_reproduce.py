@@ -42,7 +42,7 @@ def test_reproduce_command_writes_tables(tmp_path):
     assert row["model"] == "lenet" and row["variant"] == "rotation" and row["protocol"] == "clean"
     assert (row["paper_loss"], row["paper_accuracy"]) == PAPER_RESULTS["rotation"]["lenet"]
     assert 0.0 <= row["test_accuracy"] <= 100.0 and row["test_loss"] > 0
-    assert payload["settings"]["lstm_epochs"] == 1
+    assert payload["settings"]["lstm_epochs"] == 1 and len(row["test_accuracy_per_epoch"]) == 1
     assert markdown_table(payload["results"]) in (tmp_path / "results.md").read_text()
     assert "| rotation | LeNet-LSTM | clean |" in result.stdout
     assert "no classifier can exceed 55% accuracy" in (tmp_path / "results.md").read_text()
