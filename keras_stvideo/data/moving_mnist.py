@@ -38,6 +38,7 @@ VARIANTS = {
 }
 SPLITS = ("train", "test")
 DIGIT_SOURCES = ("disjoint", "paper")
+_RENDER_CHUNK = 500  # sequences rendered at a time by generate()
 LABEL_ORDERS = ("drawn", "sorted")
 
 
@@ -76,6 +77,13 @@ class SequenceParameters:
     angles: np.ndarray
     scales: np.ndarray
     displacements: object = None
+
+    def select(self, index):
+        """The parameters of the sequences ``index`` (a slice or index array) picks."""
+        return dataclasses.replace(
+            self, **{f.name: None if getattr(self, f.name) is None else getattr(self, f.name)[index]
+                     for f in dataclasses.fields(self)}
+        )
 
     @property
     def labels(self):
@@ -299,7 +307,10 @@ class MovingMNIST:
         """
         rng = np.random.default_rng(self.seed if seed is None else seed)
         params = self.sample_parameters(num_sequences, rng=rng, labels=labels)
-        x = self.render(params)
+        x = np.empty((len(params.labels), self.sequence_length, self.canvas_size, self.canvas_size, 1), np.float32)
+        # Rendering in chunks keeps the warps' temporaries small: 50,000 videos at once need tens of GB.
+        for start in range(0, len(x), _RENDER_CHUNK):
+            x[start:start + _RENDER_CHUNK] = self.render(params.select(slice(start, start + _RENDER_CHUNK)))
         if return_parameters:
             return x, params.labels, params
         return x, params.labels

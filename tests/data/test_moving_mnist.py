@@ -132,6 +132,17 @@ def test_paper_protocol_counts():
     np.testing.assert_array_equal(y, np.arange(100))
 
 
+def test_generate_renders_in_chunks_exactly_as_at_once(monkeypatch):
+    from keras_stvideo.data import moving_mnist
+
+    generator = make(augmentations=("rotation", "scaling", "elastic"))
+    x, y, params = generator.generate(7, return_parameters=True)
+    monkeypatch.setattr(moving_mnist, "_RENDER_CHUNK", 3)
+    x_chunked, y_chunked = generator.generate(7)
+    assert x_chunked.tobytes() == x.tobytes() and x.tobytes() == generator.render(params).tobytes()
+    np.testing.assert_array_equal(y_chunked, y)
+
+
 def test_drawn_order_is_invisible_in_the_video():
     """Swapping the two digit slots (images, paths) renders the same video, yet flips a drawn label."""
     generator = make(augmentations=("rotation", "scaling"))
