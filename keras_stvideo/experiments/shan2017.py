@@ -15,7 +15,7 @@ drawn, which no video shows (``label_ceiling``: at most 55% accuracy on unseen
 videos); ``label_order="sorted"`` makes the task well posed.
 
 Example:
-    >>> results = run_reproduction(models=("lenet",), variants=("normal",), quick=True)  # doctest: +SKIP
+    >>> results = run_reproduction(models=("lenet",), variants=("normal",), settings=ReproductionSettings.quick())  # doctest: +SKIP
 """
 
 import dataclasses

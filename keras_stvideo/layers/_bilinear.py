@@ -15,9 +15,9 @@ def _take_rows_dense_gradient(table, indices):
 
     TensorFlow's own gradient of a gather is an IndexedSlices that is
     concatenated with its siblings and densified by a segment sum, which
-    dominates a DeformableConv2D training step on CPU; a scatter-add is about
-    three times faster. JAX and PyTorch already scatter-add, so this is used on
-    TensorFlow only.
+    dominates a DeformableConv2D training step on CPU; with one scatter-add the
+    step took 7.7x a Conv2D step instead of 14.8x (benchmarks/layers.py). JAX and
+    PyTorch already scatter-add, so this is used on TensorFlow only.
     """
 
     def grad(*args, upstream=None):
