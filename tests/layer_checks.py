@@ -11,6 +11,9 @@ array, and checks in one go:
 * a ``.keras`` save and reload that gives identical outputs.
 
 It returns the eager output so that the caller can check values.
+
+``gradients`` and ``layer_gradients`` differentiate on whichever backend Keras
+runs (TensorFlow, JAX or PyTorch), so gradient tests need no backend skip.
 """
 
 import os
@@ -18,6 +21,8 @@ import tempfile
 
 import keras
 import numpy as np
+import pytest
+from keras import ops
 
 
 def _as_tuple(shape):
@@ -89,3 +94,46 @@ def run_layer_checks(
     np.testing.assert_allclose(restored, reference, atol=atol, rtol=0)
 
     return eager_out
+
+
+def gradients(loss_fn, *inputs):
+    """Gradients of the scalar ``loss_fn(*inputs)`` with respect to every input, as numpy arrays."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tensors = [tf.convert_to_tensor(x) for x in inputs]
+        with tf.GradientTape() as tape:
+            tape.watch(tensors)
+            loss = loss_fn(*tensors)
+        return [np.asarray(g) for g in tape.gradient(loss, tensors)]
+    if backend == "jax":
+        import jax
+
+        grads = jax.grad(loss_fn, argnums=tuple(range(len(inputs))))(*[jax.numpy.asarray(x) for x in inputs])
+        return [np.asarray(g) for g in grads]
+    if backend == "torch":
+        import torch
+
+        tensors = [torch.tensor(np.asarray(ops.convert_to_numpy(x)), requires_grad=True) for x in inputs]
+        loss_fn(*tensors).backward()
+        return [t.grad.numpy() for t in tensors]
+    pytest.skip(f"no gradient helper for the {backend} backend")
+
+
+def layer_gradients(layer, x, loss_fn, **call_kwargs):
+    """Gradients of ``loss_fn(layer(x)) + sum(layer losses)`` with respect to ``x`` and each trainable weight.
+
+    The layer runs statelessly from its current state, so a layer that updates
+    state while training (``training=True`` in ``call_kwargs``) can be differentiated
+    on every backend and is left unchanged.
+    """
+    non_trainable = [v.value for v in layer.non_trainable_variables]
+
+    def loss(inputs, *trainable):
+        outputs, _, losses = layer.stateless_call(
+            list(trainable), non_trainable, inputs, return_losses=True, **call_kwargs
+        )
+        return loss_fn(outputs) + sum(losses)
+
+    return gradients(loss, x, *[ops.convert_to_numpy(v) for v in layer.trainable_variables])

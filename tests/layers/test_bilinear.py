@@ -1,15 +1,13 @@
-"""The shared bilinear sampler against plain numpy, plus two helpers the geometric layer tests share.
+"""The shared bilinear sampler against plain numpy.
 
-``numpy_bilinear`` is the reference sampler; ``gradients`` and ``layer_gradients``
-differentiate on whichever backend Keras runs (TensorFlow, JAX or PyTorch).
+``numpy_bilinear`` is the reference sampler the geometric layer tests share.
 """
 
-import keras
 import numpy as np
-import pytest
 from keras import ops
 
 from keras_stvideo.layers._bilinear import bilinear_sample
+from tests.layer_checks import gradients
 
 
 def numpy_bilinear(image, r, c):
@@ -27,42 +25,6 @@ def numpy_bilinear(image, r, c):
         + pixel(r0 + 1, c0) * dr * (1 - dc)
         + pixel(r0 + 1, c0 + 1) * dr * dc
     )
-
-
-def gradients(loss_fn, *inputs):
-    """Gradients of the scalar ``loss_fn(*inputs)`` with respect to every input, as numpy arrays."""
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        tensors = [tf.convert_to_tensor(x) for x in inputs]
-        with tf.GradientTape() as tape:
-            tape.watch(tensors)
-            loss = loss_fn(*tensors)
-        return [np.asarray(g) for g in tape.gradient(loss, tensors)]
-    if backend == "jax":
-        import jax
-
-        grads = jax.grad(loss_fn, argnums=tuple(range(len(inputs))))(*[jax.numpy.asarray(x) for x in inputs])
-        return [np.asarray(g) for g in grads]
-    if backend == "torch":
-        import torch
-
-        tensors = [torch.tensor(np.asarray(ops.convert_to_numpy(x)), requires_grad=True) for x in inputs]
-        loss_fn(*tensors).backward()
-        return [t.grad.numpy() for t in tensors]
-    pytest.skip(f"no gradient helper for the {backend} backend")
-
-
-def layer_gradients(layer, x, loss_fn):
-    """Gradients of ``loss_fn(layer(x))`` with respect to ``x`` and to each trainable weight of ``layer``."""
-    non_trainable = [v.value for v in layer.non_trainable_variables]
-
-    def loss(inputs, *trainable):
-        outputs, _ = layer.stateless_call(list(trainable), non_trainable, inputs)
-        return loss_fn(outputs)
-
-    return gradients(loss, x, *[ops.convert_to_numpy(v) for v in layer.trainable_variables])
 
 
 def test_matches_numpy_with_zero_padding():

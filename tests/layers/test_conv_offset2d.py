@@ -4,8 +4,8 @@ import pytest
 from keras import ops
 
 from keras_stvideo.layers import ConvOffset2D
-from tests.layer_checks import run_layer_checks
-from tests.layers.test_bilinear import layer_gradients, numpy_bilinear
+from tests.layer_checks import layer_gradients, run_layer_checks
+from tests.layers.test_bilinear import numpy_bilinear
 
 
 def test_standard_checks_and_identity_at_start():

@@ -1,8 +1,8 @@
 """Run the layer tests on the JAX and PyTorch backends, when those are installed.
 
 Each backend runs in a subprocess with KERAS_BACKEND set, because Keras fixes
-its backend at import. Tests that need tf.GradientTape skip themselves there;
-the shared layer checks still train one step, so gradients flow on every backend.
+its backend at import. Gradient tests use ``tests.layer_checks.gradients``, which
+differentiates on each backend, so every layer test runs on every backend.
 """
 
 import importlib.util
