@@ -60,9 +60,27 @@ def test_reproduce_best_configuration_options(tmp_path):
     assert "Labels sorted" in (tmp_path / "results.md").read_text()
 
 
+def test_reproduce_fresh_videos_every_epoch(tmp_path):
+    result = reproduce(tmp_path, "--variants", "normal", "--protocols", "paper", "--label-order", "sorted",
+                       "--fine-tune", "--train-videos", "40", "--fresh-videos", "--epochs", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    payload = json.loads((tmp_path / "results.json").read_text())
+    assert payload["settings"]["fresh_videos"] is True
+    (row,) = payload["results"]
+    assert len(row["test_accuracy_per_epoch"]) == 2
+    assert row["test_accuracy"] == pytest.approx(row["test_accuracy_per_epoch"][-1], abs=1e-4)
+    assert "40 new training videos every epoch, 200 test videos" in result.stdout
+
+
 def test_reproduce_rejects_bad_counts(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "keras_stvideo.cli", "reproduce", "shan2017", "--epochs", "0", "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2 and "--epochs must be positive, got 0" in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_stvideo.cli", "reproduce", "shan2017", "--fresh-videos", "--train-videos", "10",
+         "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2 and "fresh_videos needs fine_tune=True" in result.stderr

@@ -27,6 +27,8 @@ def add_parser(subparsers):
     parser.add_argument("--learning-rate", type=float, default=None, help="stage-2 RMSProp learning rate (paper: 1e-3)")
     parser.add_argument("--train-videos", type=int, default=None,
                         help="training videos with random labels instead of the paper's 10 per class")
+    parser.add_argument("--fresh-videos", action="store_true",
+                        help="with --fine-tune and --train-videos N: N new training videos every epoch")
     parser.add_argument("--label-order", choices=("drawn", "sorted"), default=None,
                         help="'drawn' (paper: y = d_m d_n, at most 55%% on unseen videos) or 'sorted' (d_m <= d_n)")
     parser.add_argument("--seed", type=int, default=0)
@@ -63,6 +65,8 @@ def run(args):
         settings = dataclasses.replace(settings, label_order=args.label_order)
     if args.fine_tune:
         settings = dataclasses.replace(settings, fine_tune=True)
+    if args.fresh_videos:
+        settings = dataclasses.replace(settings, fresh_videos=True)
     results = shan2017.run_reproduction(
         models=args.models, variants=args.variants or tuple(VARIANTS), protocols=args.protocols,
         settings=settings, seed=args.seed, mnist_path=args.mnist,

@@ -332,7 +332,12 @@ class MovingMNISTSequence(keras.utils.PyDataset):
     """Batches of Moving MNIST generated on the fly for ``model.fit``.
 
     Batch ``i`` is generated from the seed ``(seed, i)``, so every epoch and
-    every worker sees the same data for the same index.
+    every worker sees the same data for the same index. With
+    ``fresh_each_epoch=True`` the seed is ``(seed, epoch, i)`` instead and every
+    epoch shows ``num_sequences`` new videos: a training set without repeats,
+    for runs that would otherwise over-fit a fixed set. ``model.fit`` sets the
+    epoch through ``on_epoch_begin`` (the first epoch is 0); this needs the
+    default single worker, since a worker pool starts fetching before that call.
 
     Args:
         generator: a ``MovingMNIST``.
@@ -340,13 +345,15 @@ class MovingMNISTSequence(keras.utils.PyDataset):
         batch_size: sequences per batch (50, section IV-A).
         seed: base seed.
         one_hot: return one-hot labels instead of integers.
+        fresh_each_epoch: new videos every epoch instead of the same ones.
 
     Example:
         >>> data = MovingMNISTSequence(MovingMNIST(), num_sequences=1000)  # doctest: +SKIP
         >>> model.fit(data, epochs=10)  # doctest: +SKIP
     """
 
-    def __init__(self, generator, num_sequences, batch_size=50, seed=0, one_hot=False, **kwargs):
+    def __init__(self, generator, num_sequences, batch_size=50, seed=0, one_hot=False, fresh_each_epoch=False,
+                 **kwargs):
         super().__init__(**kwargs)
         if num_sequences < 1 or batch_size < 1:
             raise ValueError(
@@ -357,6 +364,20 @@ class MovingMNISTSequence(keras.utils.PyDataset):
         self.batch_size = int(batch_size)
         self.seed = int(seed)
         self.one_hot = one_hot
+        self.fresh_each_epoch = bool(fresh_each_epoch)
+        if self.fresh_each_epoch and (self.workers > 1 or self.use_multiprocessing):
+            raise ValueError(
+                "fresh_each_epoch needs workers=1 and use_multiprocessing=False (worker pools fetch batches "
+                f"before the epoch counter moves), got workers={self.workers}, "
+                f"use_multiprocessing={self.use_multiprocessing}"
+            )
+        self.epoch = 0
+        self._epochs_begun = 0
+
+    def on_epoch_begin(self):
+        if self.fresh_each_epoch:
+            self.epoch = self._epochs_begun
+            self._epochs_begun += 1
 
     def __len__(self):
         return math.ceil(self.num_sequences / self.batch_size)
@@ -365,7 +386,8 @@ class MovingMNISTSequence(keras.utils.PyDataset):
         if not 0 <= index < len(self):
             raise IndexError(f"batch index {index} out of range [0, {len(self)})")
         size = min(self.batch_size, self.num_sequences - index * self.batch_size)
-        rng = np.random.default_rng([self.seed, index])
+        key = [self.seed, self.epoch, index] if self.fresh_each_epoch else [self.seed, index]
+        rng = np.random.default_rng(key)
         params = self.generator.sample_parameters(size, rng=rng)
         x = self.generator.render(params)
         y = params.labels

@@ -30,7 +30,7 @@ import numpy as np
 
 from keras_stvideo.data.files import atomic_path
 from keras_stvideo.data.mnist import load_mnist
-from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST
+from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST
 from keras_stvideo.models.shan2017 import FRAME_ENCODERS
 from keras_stvideo.models.shan2017_training import TwoStageTrainer
@@ -63,6 +63,14 @@ class ReproductionSettings:
     pretrain_batch_size: int = 128
     label_order: str = "drawn"  # section III; "sorted" makes the label a function of the video
     train_videos: int = 0  # 0: the paper's settings_per_class x 100 classes; else that many random videos
+    fresh_videos: bool = False  # with fine_tune and train_videos: train_videos new videos every epoch
+
+    def __post_init__(self):
+        if self.fresh_videos and not (self.fine_tune and self.train_videos):
+            raise ValueError(
+                "fresh_videos needs fine_tune=True and train_videos > 0 (new videos each epoch are rendered "
+                f"while training end to end), got fine_tune={self.fine_tune!r}, train_videos={self.train_videos!r}"
+            )
 
     @classmethod
     def quick(cls):
@@ -86,14 +94,44 @@ def label_ceiling(num_digits=2):
     return accuracy, cross_entropy
 
 
-def _videos(variant, split, protocol, mnist, settings, seed):
-    generator = MovingMNIST.from_variant(
+def _generator(variant, split, protocol, mnist, settings):
+    return MovingMNIST.from_variant(
         variant, sequence_length=settings.sequence_length, split=split,
         digit_source="paper" if protocol == "paper" else "disjoint", label_order=settings.label_order, mnist=mnist,
     )
+
+
+def _videos(variant, split, protocol, mnist, settings, seed):
+    generator = _generator(variant, split, protocol, mnist, settings)
     if split == "train" and settings.train_videos:
         return generator.generate(settings.train_videos, seed=seed)
     return generator.paper_protocol(settings.settings_per_class, seed=seed)
+
+
+def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose, log):
+    """Stage 2 (or fine-tuning) for one experiment; returns (test scores, train scores, test accuracy per epoch)."""
+    x_te, y_te = _videos(variant, "test", protocol, mnist, settings, seed=seed + 1)
+    fit_options = {"epochs": settings.lstm_epochs, "batch_size": settings.lstm_batch_size,
+                   "learning_rate": settings.lstm_learning_rate, "verbose": verbose}
+    if settings.fresh_videos:
+        generator = _generator(variant, "train", protocol, mnist, settings)
+        data = MovingMNISTSequence(generator, settings.train_videos, batch_size=settings.lstm_batch_size,
+                                   seed=seed, fresh_each_epoch=True)
+        log(f"    {settings.train_videos} new training videos every epoch, {len(x_te)} test videos")
+        curve = trainer.fit(data, fine_tune=True, validation_data=(x_te, y_te), **fit_options).history
+        test = trainer.evaluate(x_te, y_te)
+        # No fixed training set: the last epoch's running scores on the videos it trained on.
+        train = {"loss": float(curve["loss"][-1]), "accuracy": float(curve["accuracy"][-1])}
+        return test, train, curve["val_accuracy"]
+    x_tr, y_tr = _videos(variant, "train", protocol, mnist, settings, seed=seed)
+    log(f"    {len(x_tr)} training and {len(x_te)} test videos")
+    # The test videos are only watched (a curve per epoch), never used to pick a model.
+    if settings.fine_tune:
+        curve = trainer.fit(x_tr, y_tr, fine_tune=True, validation_data=(x_te, y_te), **fit_options).history
+        return trainer.evaluate(x_te, y_te), trainer.evaluate(x_tr, y_tr), curve["val_accuracy"]
+    f_tr, f_te = trainer.frame_features(x_tr), trainer.frame_features(x_te)  # the frozen CNN's, computed once
+    curve = trainer.fit_features(f_tr, y_tr, validation_data=(f_te, y_te), **fit_options).history
+    return trainer.evaluate_features(f_te, y_te), trainer.evaluate_features(f_tr, y_tr), curve["val_accuracy"]
 
 
 def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocols=PROTOCOLS, settings=None,
@@ -125,19 +163,12 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
         for protocol in protocols:
             for variant_index, variant in enumerate(variants):
                 start = time.perf_counter()
-                x_tr, y_tr = _videos(variant, "train", protocol, mnist, settings, seed=seed + 10 * variant_index)
-                x_te, y_te = _videos(variant, "test", protocol, mnist, settings, seed=seed + 10 * variant_index + 1)
                 trainer.head.set_weights(initial_head)  # a fresh LSTM for every experiment
                 if initial_cnn is not None:
                     trainer.frame_encoder.set_weights(initial_cnn)
-                log(f"[{MODEL_NAMES[model_name]}] stage 2: {protocol} protocol, {variant}: "
-                    f"{len(x_tr)} training and {len(x_te)} test videos")
-                # The test videos are only watched (a curve per epoch), never used to pick a model.
-                curve = trainer.fit(x_tr, y_tr, epochs=settings.lstm_epochs, batch_size=settings.lstm_batch_size,
-                                    learning_rate=settings.lstm_learning_rate, fine_tune=settings.fine_tune,
-                                    validation_data=(x_te, y_te), verbose=verbose).history
-                test = trainer.evaluate(x_te, y_te)
-                train = trainer.evaluate(x_tr, y_tr)
+                log(f"[{MODEL_NAMES[model_name]}] stage 2: {protocol} protocol, {variant}")
+                test, train, curve = _train_and_score(trainer, variant, protocol, mnist, settings,
+                                                      seed + 10 * variant_index, verbose, log)
                 paper_loss, paper_accuracy = PAPER_RESULTS[variant][model_name]
                 results.append({
                     "model": model_name, "protocol": protocol, "variant": variant,
@@ -146,7 +177,7 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
                     "paper_loss": paper_loss, "paper_accuracy": paper_accuracy,
                     "pretrain_accuracy": 100 * float(history.history["accuracy"][-1]),
                     "pretrain_seconds": pretrain_seconds, "seconds": time.perf_counter() - start,
-                    "test_accuracy_per_epoch": [100 * float(a) for a in curve["val_accuracy"]],
+                    "test_accuracy_per_epoch": [100 * float(a) for a in curve],
                 })
                 log(f"    test: cross-entropy {test['loss']:.2f}, accuracy {100 * test['accuracy']:.2f}% "
                     f"(paper: {paper_loss:.2f}, {paper_accuracy:.2f}%)")

@@ -95,24 +95,39 @@ class TwoStageTrainer:
                 )
         else:
             videos = self._check_videos(videos)
-        optimizer = keras.optimizers.RMSprop(learning_rate=learning_rate)
-        metrics = ["accuracy"]
         if fine_tune:
             self.frame_encoder.trainable = True
-            self.model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=metrics)
+            self.model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=learning_rate),
+                               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             kwargs = {} if labels is None else {"batch_size": batch_size, "shuffle": shuffle}
             return self.model.fit(videos, labels, epochs=epochs, validation_data=validation_data, verbose=verbose,
                                   **kwargs)
-        self.frame_encoder.trainable = False
-        self.head.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=metrics)
         if validation_data is not None:
             validation_data = (self.frame_features(validation_data[0]), validation_data[1])
-        return self.head.fit(self.frame_features(videos), labels, epochs=epochs, batch_size=batch_size,
-                             shuffle=shuffle, validation_data=validation_data, verbose=verbose)
+        return self.fit_features(self.frame_features(videos), labels, epochs=epochs, batch_size=batch_size,
+                                 learning_rate=learning_rate, validation_data=validation_data, shuffle=shuffle,
+                                 verbose=verbose)
+
+    def fit_features(self, features, labels, epochs=10, batch_size=50, learning_rate=1e-3, validation_data=None,
+                     shuffle=True, verbose="auto"):
+        """Stage 2 on precomputed ``frame_features`` (N, T, F): the frozen CNN's features computed once.
+
+        ``validation_data`` is ``(features, labels)``. Same optimizer and loss as ``fit``.
+        """
+        features = self._check_features(features)
+        self.frame_encoder.trainable = False
+        self.head.compile(optimizer=keras.optimizers.RMSprop(learning_rate=learning_rate),
+                          loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return self.head.fit(features, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
+                             validation_data=validation_data, verbose=verbose)
 
     def evaluate(self, videos, labels, batch_size=50):
         """Cross-entropy and accuracy of the full model on videos: ``{"loss": ..., "accuracy": ...}``."""
-        probabilities = self.predict(videos, batch_size=batch_size)
+        return self.evaluate_features(self.frame_features(videos), labels, batch_size=batch_size)
+
+    def evaluate_features(self, features, labels, batch_size=50):
+        """``evaluate`` from precomputed ``frame_features``."""
+        probabilities = self.head.predict(self._check_features(features), batch_size=batch_size, verbose=0)
         labels = np.asarray(labels)
         picked = np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)
         return {
@@ -123,6 +138,14 @@ class TwoStageTrainer:
     def predict(self, videos, batch_size=50):
         """Class probabilities (N, num_classes), through the frame features and the head."""
         return self.head.predict(self.frame_features(videos), batch_size=batch_size, verbose=0)
+
+    def _check_features(self, features):
+        features = np.asarray(features, dtype="float32")
+        expected = tuple(self.head.input.shape[1:])
+        if features.ndim != 3 or features.shape[1:] != expected:
+            raise ValueError(f"features must have shape (N,) + {expected} (frame_features of N videos), "
+                             f"got {features.shape}")
+        return features
 
     def _check_videos(self, videos):
         videos = np.asarray(videos, dtype="float32")

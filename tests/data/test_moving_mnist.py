@@ -187,6 +187,28 @@ def test_pydataset_batches_are_deterministic():
         data[3]
 
 
+def test_pydataset_fresh_each_epoch_shows_new_videos_every_epoch():
+    fixed = MovingMNISTSequence(make(), num_sequences=4, batch_size=2, seed=5)
+    fresh = MovingMNISTSequence(make(), num_sequences=4, batch_size=2, seed=5, fresh_each_epoch=True)
+    first_epoch = [fresh[i][0].tobytes() for i in range(2)]
+    assert first_epoch == [fresh[i][0].tobytes() for i in range(2)]  # deterministic within an epoch
+    before = fixed[0][0].tobytes()
+    fresh.on_epoch_begin()  # epoch 0, as model.fit starts
+    assert [fresh[i][0].tobytes() for i in range(2)] == first_epoch
+    for data in (fixed, fresh):
+        data.on_epoch_end()
+        data.on_epoch_begin()  # epoch 1
+    assert fixed[0][0].tobytes() == before
+    second_epoch = [fresh[i][0].tobytes() for i in range(2)]
+    assert not set(first_epoch) & set(second_epoch)
+    again = MovingMNISTSequence(make(), num_sequences=4, batch_size=2, seed=5, fresh_each_epoch=True)
+    again.on_epoch_begin()
+    again.on_epoch_begin()
+    assert [again[i][0].tobytes() for i in range(2)] == second_epoch  # the same seed replays every epoch
+    with pytest.raises(ValueError, match="fresh_each_epoch needs workers=1.*got workers=2"):
+        MovingMNISTSequence(make(), num_sequences=4, fresh_each_epoch=True, workers=2)
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [

@@ -99,19 +99,29 @@ def test_stage_two_freezes_cnn_and_precomputed_features_equal_frozen_training():
     b.model.fit(x, y, epochs=2, batch_size=10, shuffle=False, verbose=0)
     for wa, wb in zip(a.head.get_weights(), b.head.get_weights()):
         np.testing.assert_allclose(wa, wb, rtol=1e-3, atol=1e-5)
+    features = a.frame_features(x)
+    assert features.shape == (40, 3, 500)
+    scores = a.evaluate_features(features, y)
+    assert scores == pytest.approx(a.evaluate(x, y))
+    probabilities = b.model.predict(x, verbose=0)
+    assert scores["accuracy"] == pytest.approx(np.mean(probabilities.argmax(axis=1) == y))
+    assert scores["loss"] == pytest.approx(-np.mean(np.log(probabilities[np.arange(40), y])), rel=1e-4)
+    with pytest.raises(ValueError, match=r"features must have shape \(N,\) \+ \(3, 500\).*got \(40, 500\)"):
+        a.fit_features(features[:, 0], y)
 
 
 def test_fine_tuning_from_a_pydataset_trains_cnn_and_lstm_together():
     keras.utils.set_random_seed(0)
     generator = MovingMNIST(num_digits=1, canvas_size=32, speed_range=(1, 2), sequence_length=3,
                             mnist=load_embedded_digits(), seed=0)
-    data = MovingMNISTSequence(generator, num_sequences=200, batch_size=20, seed=3)
+    data = MovingMNISTSequence(generator, num_sequences=200, batch_size=20, seed=3, fresh_each_epoch=True)
     trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10, lstm_units=16)
     cnn_before = [w.copy() for w in trainer.encoder.get_weights()]  # the digit classifier is not in the video model
     x_check, y_check = data[0]
     loss_before = trainer.evaluate(x_check, y_check)["loss"]
     history = trainer.fit(data, epochs=3, learning_rate=1e-3, fine_tune=True, verbose=0)
     assert len(history.history["loss"]) == 3
+    assert data.epoch == 2  # model.fit advanced it: epochs 0, 1, 2 trained on new videos each
     assert all(np.abs(a - b).max() > 0 for a, b in zip(cnn_before, trainer.encoder.get_weights()))
     assert trainer.evaluate(x_check, y_check)["loss"] < loss_before
     with pytest.raises(ValueError, match="PyDataset.*fine_tune=True"):
