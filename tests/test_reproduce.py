@@ -50,12 +50,13 @@ def test_reproduce_command_writes_tables(tmp_path):
 
 def test_reproduce_best_configuration_options(tmp_path):
     result = reproduce(tmp_path, "--variants", "rotation_scaling", "--protocols", "clean", "--label-order", "sorted",
-                       "--fine-tune", "--train-videos", "60", "--lstm-units", "16", "--learning-rate", "1e-4")
+                       "--fine-tune", "--train-videos", "60", "--lstm-units", "16", "--learning-rate", "1e-4",
+                       "--pretrain-batch-size", "64")
     assert result.returncode == 0, result.stderr[-3000:]
     payload = json.loads((tmp_path / "results.json").read_text())
     settings = payload["settings"]
     assert (settings["label_order"], settings["fine_tune"], settings["train_videos"]) == ("sorted", True, 60)
-    assert (settings["lstm_units"], settings["lstm_learning_rate"]) == (16, 1e-4)
+    assert (settings["lstm_units"], settings["lstm_learning_rate"], settings["pretrain_batch_size"]) == (16, 1e-4, 64)
     assert "60 training and 200 test videos" in result.stdout
     assert "Labels sorted" in (tmp_path / "results.md").read_text()
 

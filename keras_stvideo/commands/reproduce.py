@@ -22,6 +22,7 @@ def add_parser(subparsers):
     parser.add_argument("--epochs", type=int, default=None, help="LSTM epochs (paper: 10)")
     parser.add_argument("--pretrain-epochs", type=int, default=None, help="stage-1 epochs (not stated; default 1)")
     parser.add_argument("--pretrain-samples", type=int, default=None, help="stage-1 digits (default: all)")
+    parser.add_argument("--pretrain-batch-size", type=int, default=None, help="stage-1 batch (not stated; default 128)")
     parser.add_argument("--lstm-units", type=int, default=None, help="LSTM output size (paper: 8)")
     parser.add_argument("--fine-tune", action="store_true", help="train CNN and LSTM end to end in stage 2")
     parser.add_argument("--learning-rate", type=float, default=None, help="stage-2 RMSProp learning rate (paper: 1e-3)")
@@ -49,6 +50,7 @@ def run(args):
         "lstm_epochs": ("--epochs", args.epochs),
         "pretrain_epochs": ("--pretrain-epochs", args.pretrain_epochs),
         "pretrain_samples": ("--pretrain-samples", args.pretrain_samples),
+        "pretrain_batch_size": ("--pretrain-batch-size", args.pretrain_batch_size),
         "lstm_units": ("--lstm-units", args.lstm_units),
         "train_videos": ("--train-videos", args.train_videos),
     }

@@ -60,7 +60,7 @@ class ReproductionSettings:
     fine_tune: bool = False
     pretrain_epochs: int = 1  # not stated in the paper
     pretrain_samples: int = 60000  # all MNIST training digits
-    pretrain_batch_size: int = 128
+    pretrain_batch_size: int = 128  # not stated in the paper
     label_order: str = "drawn"  # section III; "sorted" makes the label a function of the video
     train_videos: int = 0  # 0: the paper's settings_per_class x 100 classes; else that many random videos
     fresh_videos: bool = False  # with fine_tune and train_videos: train_videos new videos every epoch
