@@ -4,8 +4,12 @@ import math
 import subprocess
 import sys
 
+import keras
+import numpy as np
 import pytest
 
+from keras_stvideo.data.mnist import load_mnist
+from keras_stvideo.data.moving_mnist import MovingMNIST
 from keras_stvideo.experiments.shan2017 import PAPER_RESULTS, label_ceiling, markdown_table
 
 
@@ -61,9 +65,9 @@ def test_reproduce_best_configuration_options(tmp_path):
     assert "Labels sorted" in (tmp_path / "results.md").read_text()
 
 
-def test_reproduce_fresh_videos_every_epoch(tmp_path):
+def test_reproduce_fresh_videos_every_epoch_and_save_the_model(tmp_path):
     result = reproduce(tmp_path, "--variants", "normal", "--protocols", "paper", "--label-order", "sorted",
-                       "--fine-tune", "--train-videos", "40", "--fresh-videos", "--epochs", "2")
+                       "--fine-tune", "--train-videos", "40", "--fresh-videos", "--epochs", "2", "--save-models")
     assert result.returncode == 0, result.stderr[-3000:]
     payload = json.loads((tmp_path / "results.json").read_text())
     assert payload["settings"]["fresh_videos"] is True
@@ -71,6 +75,19 @@ def test_reproduce_fresh_videos_every_epoch(tmp_path):
     assert len(row["test_accuracy_per_epoch"]) == 2
     assert row["test_accuracy"] == pytest.approx(row["test_accuracy_per_epoch"][-1], abs=1e-4)
     assert "40 new training videos every epoch, 200 test videos" in result.stdout
+
+    # The saved model, loaded here, scores what the run reported on the same test videos
+    # (the quick run's: 2 per class, the first variant's test seed 0 + 1).
+    assert row["model_file"] == "lenet_lstm_paper_normal.keras"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lenet_lstm_paper_normal.keras", "results.json", "results.md"]
+    model = keras.saving.load_model(tmp_path / row["model_file"])
+    videos, labels = MovingMNIST.from_variant("normal", sequence_length=5, split="test", digit_source="paper",
+                                              label_order="sorted", mnist=load_mnist()).paper_protocol(2, seed=1)
+    probabilities = model.predict(videos, verbose=0)
+    cross_entropy = -np.mean(np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)))
+    assert cross_entropy == pytest.approx(row["test_loss"], rel=1e-4)
+    accuracy = 100 * np.mean(np.argmax(probabilities, axis=1) == labels)
+    assert accuracy == pytest.approx(row["test_accuracy"], abs=100 / len(labels))
 
 
 def test_reproduce_rejects_bad_counts(tmp_path):

@@ -32,6 +32,8 @@ def add_parser(subparsers):
                         help="with --fine-tune and --train-videos N: N new training videos every epoch")
     parser.add_argument("--label-order", choices=("drawn", "sorted"), default=None,
                         help="'drawn' (paper: y = d_m d_n, at most 55%% on unseen videos) or 'sorted' (d_m <= d_n)")
+    parser.add_argument("--save-models", action="store_true",
+                        help="also save each trained video model as .keras in the output folder")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--mnist", default=None, help="MNIST .npz (keras.datasets.mnist layout)")
     parser.add_argument("--out", default="out/reproduce_shan2017", help="output folder")
@@ -71,7 +73,7 @@ def run(args):
         settings = dataclasses.replace(settings, fresh_videos=True)
     results = shan2017.run_reproduction(
         models=args.models, variants=args.variants or tuple(VARIANTS), protocols=args.protocols,
-        settings=settings, seed=args.seed, mnist_path=args.mnist,
+        settings=settings, seed=args.seed, mnist_path=args.mnist, save_dir=args.out if args.save_models else None,
     )
     print()
     print(shan2017.markdown_table(results))

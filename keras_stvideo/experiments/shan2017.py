@@ -134,9 +134,20 @@ def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose,
     return trainer.evaluate_features(f_te, y_te), trainer.evaluate_features(f_tr, y_tr), curve["val_accuracy"]
 
 
+def model_file_name(model_name, protocol, variant):
+    """File name of a trained video model saved by ``run_reproduction(save_dir=...)``."""
+    return f"{model_name}_lstm_{protocol}_{variant}.keras"
+
+
 def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocols=PROTOCOLS, settings=None,
-                     seed=0, mnist_path=None, verbose=1, log=print):
-    """Run the experiment; returns a list of result dicts (one per model, protocol and variant)."""
+                     seed=0, mnist_path=None, verbose=1, log=print, save_dir=None):
+    """Run the experiment; returns a list of result dicts (one per model, protocol and variant).
+
+    With ``save_dir``, each trained video model (frame CNN + LSTM) is also saved
+    there as ``model_file_name(...)`` (``.keras``, written atomically), ready for
+    ``keras.saving.load_model`` or ``stvideo export``; its name goes in the
+    result's ``"model_file"``.
+    """
     settings = settings or ReproductionSettings()
     for name, allowed, given in (("models", FRAME_ENCODERS, models), ("variants", VARIANTS, variants),
                                  ("protocols", PROTOCOLS, protocols)):
@@ -179,9 +190,19 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
                     "pretrain_seconds": pretrain_seconds, "seconds": time.perf_counter() - start,
                     "test_accuracy_per_epoch": [100 * float(a) for a in curve],
                 })
+                if save_dir is not None:
+                    results[-1]["model_file"] = _save_model(trainer.model, save_dir, model_name, protocol, variant)
+                    log(f"    saved {pathlib.Path(save_dir) / results[-1]['model_file']}")
                 log(f"    test: cross-entropy {test['loss']:.2f}, accuracy {100 * test['accuracy']:.2f}% "
                     f"(paper: {paper_loss:.2f}, {paper_accuracy:.2f}%)")
     return results
+
+
+def _save_model(model, save_dir, model_name, protocol, variant):
+    name = model_file_name(model_name, protocol, variant)
+    with atomic_path(pathlib.Path(save_dir) / name) as tmp:
+        model.save(tmp)
+    return name
 
 
 def markdown_table(results):
