@@ -10,7 +10,9 @@ import pytest
 
 from keras_stvideo.data.mnist import load_mnist
 from keras_stvideo.data.moving_mnist import MovingMNIST
-from keras_stvideo.experiments.shan2017 import PAPER_RESULTS, label_ceiling, markdown_table
+from keras_stvideo.experiments.shan2017 import (
+    PAPER_RESULTS, ReproductionSettings, label_ceiling, markdown_table, run_reproduction,
+)
 
 
 @pytest.mark.parametrize("num_digits", [1, 2, 3])
@@ -55,12 +57,13 @@ def test_reproduce_command_writes_tables(tmp_path):
 def test_reproduce_best_configuration_options(tmp_path):
     result = reproduce(tmp_path, "--variants", "rotation_scaling", "--protocols", "clean", "--label-order", "sorted",
                        "--fine-tune", "--train-videos", "60", "--lstm-units", "16", "--learning-rate", "1e-4",
-                       "--pretrain-batch-size", "64")
+                       "--pretrain-batch-size", "64", "--lr-schedule", "cosine", "--mixed-precision")
     assert result.returncode == 0, result.stderr[-3000:]
     payload = json.loads((tmp_path / "results.json").read_text())
     settings = payload["settings"]
     assert (settings["label_order"], settings["fine_tune"], settings["train_videos"]) == ("sorted", True, 60)
     assert (settings["lstm_units"], settings["lstm_learning_rate"], settings["pretrain_batch_size"]) == (16, 1e-4, 64)
+    assert (settings["lr_schedule"], settings["mixed_precision"]) == ("cosine", True)
     assert "60 training and 200 test videos" in result.stdout
     assert "Labels sorted" in (tmp_path / "results.md").read_text()
 
@@ -88,6 +91,27 @@ def test_reproduce_fresh_videos_every_epoch_and_save_the_model(tmp_path):
     assert cross_entropy == pytest.approx(row["test_loss"], rel=1e-4)
     accuracy = 100 * np.mean(np.argmax(probabilities, axis=1) == labels)
     assert accuracy == pytest.approx(row["test_accuracy"], abs=100 / len(labels))
+
+
+def test_mixed_precision_run_keeps_softmax_float32_and_restores_the_policy(tmp_path):
+    settings = ReproductionSettings(settings_per_class=1, pretrain_samples=128, lstm_epochs=2, lstm_units=8,
+                                    label_order="sorted", lr_schedule="cosine", mixed_precision=True)
+    (row,) = run_reproduction(models=("lenet",), variants=("normal",), protocols=("clean",), settings=settings,
+                              verbose=0, log=lambda *_: None, save_dir=tmp_path)
+    assert keras.mixed_precision.global_policy().name == "float32"
+    model = keras.saving.load_model(tmp_path / row["model_file"])
+    assert model.get_layer("frame_encoder").dtype_policy.name == "mixed_bfloat16"  # the per-frame CNN
+    head = model.get_layer("lstm_head")
+    assert head.get_layer("lstm").dtype_policy.name == "mixed_bfloat16"
+    assert head.get_layer("sequence_classifier").dtype_policy.name == "float32"
+    videos, labels = MovingMNIST.from_variant("normal", sequence_length=5, split="test", digit_source="disjoint",
+                                              label_order="sorted", mnist=load_mnist()).paper_protocol(1, seed=1)
+    probabilities = model.predict(videos, verbose=0)
+    assert probabilities.dtype == np.float32
+    cross_entropy = -np.mean(np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)))
+    assert cross_entropy == pytest.approx(row["test_loss"], rel=1e-4)
+    with pytest.raises(ValueError, match="lr_schedule must be one of"):
+        ReproductionSettings(lr_schedule="step")
 
 
 def test_reproduce_rejects_bad_counts(tmp_path):

@@ -32,6 +32,10 @@ def add_parser(subparsers):
                         help="with --fine-tune and --train-videos N: N new training videos every epoch")
     parser.add_argument("--label-order", choices=("drawn", "sorted"), default=None,
                         help="'drawn' (paper: y = d_m d_n, at most 55%% on unseen videos) or 'sorted' (d_m <= d_n)")
+    parser.add_argument("--lr-schedule", choices=("constant", "cosine"), default=None,
+                        help="stage-2 learning rate: constant (paper) or cosine decay to 0 over --epochs")
+    parser.add_argument("--mixed-precision", action="store_true",
+                        help="train in bfloat16 mixed precision (about 1.6x faster on CPUs with AVX512-BF16)")
     parser.add_argument("--save-models", action="store_true",
                         help="also save each trained video model as .keras in the output folder")
     parser.add_argument("--seed", type=int, default=0)
@@ -67,6 +71,10 @@ def run(args):
         settings = dataclasses.replace(settings, lstm_learning_rate=args.learning_rate)
     if args.label_order is not None:
         settings = dataclasses.replace(settings, label_order=args.label_order)
+    if args.lr_schedule is not None:
+        settings = dataclasses.replace(settings, lr_schedule=args.lr_schedule)
+    if args.mixed_precision:
+        settings = dataclasses.replace(settings, mixed_precision=True)
     if args.fine_tune:
         settings = dataclasses.replace(settings, fine_tune=True)
     if args.fresh_videos:

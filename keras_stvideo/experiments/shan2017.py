@@ -33,7 +33,7 @@ from keras_stvideo.data.mnist import load_mnist
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST
 from keras_stvideo.models.shan2017 import FRAME_ENCODERS
-from keras_stvideo.models.shan2017_training import TwoStageTrainer
+from keras_stvideo.models.shan2017_training import LR_SCHEDULES, TwoStageTrainer
 
 # Table I (variants x models: cross-entropy, accuracy %) and section IV-D (elastic digit gesture).
 PAPER_RESULTS = {
@@ -64,8 +64,12 @@ class ReproductionSettings:
     label_order: str = "drawn"  # section III; "sorted" makes the label a function of the video
     train_videos: int = 0  # 0: the paper's settings_per_class x 100 classes; else that many random videos
     fresh_videos: bool = False  # with fine_tune and train_videos: train_videos new videos every epoch
+    lr_schedule: str = "constant"  # stage 2; "cosine" decays lstm_learning_rate to 0 over lstm_epochs
+    mixed_precision: bool = False  # build and train in keras' "mixed_bfloat16" policy (softmax kept float32)
 
     def __post_init__(self):
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {self.lr_schedule!r}")
         if self.fresh_videos and not (self.fine_tune and self.train_videos):
             raise ValueError(
                 "fresh_videos needs fine_tune=True and train_videos > 0 (new videos each epoch are rendered "
@@ -112,7 +116,7 @@ def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose,
     """Stage 2 (or fine-tuning) for one experiment; returns (test scores, train scores, test accuracy per epoch)."""
     x_te, y_te = _videos(variant, "test", protocol, mnist, settings, seed=seed + 1)
     fit_options = {"epochs": settings.lstm_epochs, "batch_size": settings.lstm_batch_size,
-                   "learning_rate": settings.lstm_learning_rate, "verbose": verbose}
+                   "learning_rate": settings.lstm_learning_rate, "lr_schedule": settings.lr_schedule, "verbose": verbose}
     if settings.fresh_videos:
         generator = _generator(variant, "train", protocol, mnist, settings)
         data = MovingMNISTSequence(generator, settings.train_videos, batch_size=settings.lstm_batch_size,
@@ -146,7 +150,8 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
     With ``save_dir``, each trained video model (frame CNN + LSTM) is also saved
     there as ``model_file_name(...)`` (``.keras``, written atomically), ready for
     ``keras.saving.load_model`` or ``stvideo export``; its name goes in the
-    result's ``"model_file"``.
+    result's ``"model_file"``. ``settings.mixed_precision`` sets keras' global
+    dtype policy for the run only; the caller's policy is restored afterwards.
     """
     settings = settings or ReproductionSettings()
     for name, allowed, given in (("models", FRAME_ENCODERS, models), ("variants", VARIANTS, variants),
@@ -155,6 +160,16 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
         if unknown:
             raise ValueError(f"{name} must be among {tuple(allowed)}, got {unknown!r}")
     mnist = load_mnist(mnist_path)
+    previous_policy = keras.mixed_precision.global_policy()
+    if settings.mixed_precision:
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        return _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir)
+    finally:
+        keras.mixed_precision.set_global_policy(previous_policy)
+
+
+def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir):
     (x_train, y_train), _ = mnist
     results = []
     for model_index, model_name in enumerate(models):

@@ -24,6 +24,9 @@ import keras
 from keras_stvideo.layers import ConvOffset2D, SpatialTransformer
 
 FEATURES_LAYER = "features"
+# Softmax layers stay float32 under a mixed-precision policy: bfloat16 probabilities (8-bit mantissa)
+# would round the cross-entropy of confident predictions.
+SOFTMAX_DTYPE = "float32"
 
 
 def _conv(filters, name):
@@ -36,7 +39,8 @@ def _conv(filters, name):
 def _head(x, num_classes, feature_units):
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(feature_units, activation="relu", kernel_initializer="glorot_uniform", name=FEATURES_LAYER)(x)
-    return keras.layers.Dense(num_classes, activation="softmax", kernel_initializer="glorot_uniform", name="classifier")(x)
+    return keras.layers.Dense(num_classes, activation="softmax", kernel_initializer="glorot_uniform",
+                              dtype=SOFTMAX_DTYPE, name="classifier")(x)
 
 
 def _check_frame_shape(input_shape):
@@ -101,7 +105,7 @@ def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8
         lstm_units, dropout=0.0, recurrent_dropout=0.0, kernel_initializer="glorot_uniform",
         recurrent_initializer="orthogonal", bias_initializer="zeros", unit_forget_bias=False, name="lstm",
     )(inputs)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", name="sequence_classifier")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", dtype=SOFTMAX_DTYPE, name="sequence_classifier")(x)
     return keras.Model(inputs, outputs, name=name)
 
 

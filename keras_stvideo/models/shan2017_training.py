@@ -16,10 +16,24 @@ Example:
     >>> trainer.model.predict(x_test)                            # the full CNN-LSTM
 """
 
+import math
+
 import numpy as np
 import keras
 
 from keras_stvideo.models.shan2017 import build_cnn_lstm, build_lstm_head, feature_extractor
+
+
+LR_SCHEDULES = ("constant", "cosine")
+
+
+def rmsprop(learning_rate, lr_schedule="constant", steps=None):
+    """Stage 2's RMSProp: at a constant ``learning_rate`` (section IV-A) or cosine-decayed to 0 over ``steps``."""
+    if lr_schedule not in LR_SCHEDULES:
+        raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {lr_schedule!r}")
+    if lr_schedule == "cosine":
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+    return keras.optimizers.RMSprop(learning_rate=learning_rate)
 
 
 class TwoStageTrainer:
@@ -73,7 +87,7 @@ class TwoStageTrainer:
         return features.reshape(n, t, -1)
 
     def fit(self, videos, labels=None, epochs=10, batch_size=50, learning_rate=1e-3, fine_tune=False,
-            validation_data=None, shuffle=True, verbose="auto"):
+            validation_data=None, shuffle=True, verbose="auto", lr_schedule="constant"):
         """Stage 2 (or end-to-end fine-tuning): RMSProp 1e-3, batch 50, 10 epochs (section IV-A).
 
         Args:
@@ -82,6 +96,8 @@ class TwoStageTrainer:
                 ``(videos, labels)`` batches (e.g. ``MovingMNISTSequence``) and ``labels`` None.
             fine_tune: False freezes the CNN (the paper); True trains CNN and LSTM together.
             validation_data: optional ``(videos, labels)``.
+            lr_schedule: "constant" (the paper) or "cosine": the learning rate decays from
+                ``learning_rate`` to 0 over all ``epochs`` (``keras.optimizers.schedules.CosineDecay``).
 
         Returns:
             The Keras ``History``.
@@ -97,7 +113,8 @@ class TwoStageTrainer:
             videos = self._check_videos(videos)
         if fine_tune:
             self.frame_encoder.trainable = True
-            self.model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=learning_rate),
+            steps = epochs * (len(videos) if labels is None else math.ceil(len(videos) / batch_size))
+            self.model.compile(optimizer=rmsprop(learning_rate, lr_schedule, steps),
                                loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             kwargs = {} if labels is None else {"batch_size": batch_size, "shuffle": shuffle}
             return self.model.fit(videos, labels, epochs=epochs, validation_data=validation_data, verbose=verbose,
@@ -106,17 +123,18 @@ class TwoStageTrainer:
             validation_data = (self.frame_features(validation_data[0]), validation_data[1])
         return self.fit_features(self.frame_features(videos), labels, epochs=epochs, batch_size=batch_size,
                                  learning_rate=learning_rate, validation_data=validation_data, shuffle=shuffle,
-                                 verbose=verbose)
+                                 verbose=verbose, lr_schedule=lr_schedule)
 
     def fit_features(self, features, labels, epochs=10, batch_size=50, learning_rate=1e-3, validation_data=None,
-                     shuffle=True, verbose="auto"):
+                     shuffle=True, verbose="auto", lr_schedule="constant"):
         """Stage 2 on precomputed ``frame_features`` (N, T, F): the frozen CNN's features computed once.
 
-        ``validation_data`` is ``(features, labels)``. Same optimizer and loss as ``fit``.
+        ``validation_data`` is ``(features, labels)``. Same optimizer, loss and ``lr_schedule`` as ``fit``.
         """
         features = self._check_features(features)
         self.frame_encoder.trainable = False
-        self.head.compile(optimizer=keras.optimizers.RMSprop(learning_rate=learning_rate),
+        steps = epochs * math.ceil(len(features) / batch_size)
+        self.head.compile(optimizer=rmsprop(learning_rate, lr_schedule, steps),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         return self.head.fit(features, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
                              validation_data=validation_data, verbose=verbose)

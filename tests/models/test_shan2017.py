@@ -1,3 +1,5 @@
+import math
+
 import keras
 import numpy as np
 import pytest
@@ -6,7 +8,7 @@ from keras_stvideo import build_cnn_lstm, build_dcn_lenet, build_lenet, build_st
 from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.moving_mnist import MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
-from keras_stvideo.models.shan2017_training import TwoStageTrainer
+from keras_stvideo.models.shan2017_training import TwoStageTrainer, rmsprop
 
 
 def conv_params(k, c_in, c_out, bias=True):
@@ -126,6 +128,27 @@ def test_fine_tuning_from_a_pydataset_trains_cnn_and_lstm_together():
     assert trainer.evaluate(x_check, y_check)["loss"] < loss_before
     with pytest.raises(ValueError, match="PyDataset.*fine_tune=True"):
         trainer.fit(data)
+
+
+def test_cosine_schedule_follows_its_formula():
+    optimizer = rmsprop(1e-3, "cosine", steps=8)
+    for step in (0, 2, 4, 6, 8, 9):
+        optimizer.iterations.assign(step)
+        expected = 1e-3 * 0.5 * (1 + math.cos(math.pi * min(step, 8) / 8))
+        assert float(optimizer.learning_rate) == pytest.approx(expected, abs=1e-9)
+    assert float(rmsprop(1e-3).learning_rate) == pytest.approx(1e-3)
+    with pytest.raises(ValueError, match=r"lr_schedule must be one of \('constant', 'cosine'\), got 'linear'"):
+        rmsprop(1e-3, "linear")
+
+
+@pytest.mark.parametrize("fine_tune", [False, True])
+def test_cosine_schedule_spans_all_epochs_of_stage_two(fine_tune):
+    x, y = small_moving_mnist(40, "train", 0)
+    trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10)
+    trainer.fit(x, y, epochs=2, batch_size=15, fine_tune=fine_tune, lr_schedule="cosine", verbose=0)
+    optimizer = (trainer.model if fine_tune else trainer.head).optimizer
+    assert int(optimizer.iterations) == 2 * 3  # ceil(40 / 15) batches an epoch
+    assert float(optimizer.learning_rate) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_short_two_stage_training_beats_chance():
