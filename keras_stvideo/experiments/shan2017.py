@@ -33,7 +33,7 @@ from keras_stvideo.data.mnist import load_mnist
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST
 from keras_stvideo.models.shan2017 import FRAME_ENCODERS
-from keras_stvideo.models.shan2017_training import LR_SCHEDULES, TwoStageTrainer
+from keras_stvideo.models.shan2017_training import TwoStageTrainer, check_lr_schedule
 
 # Table I (variants x models: cross-entropy, accuracy %) and section IV-D (elastic digit gesture).
 PAPER_RESULTS = {
@@ -68,8 +68,7 @@ class ReproductionSettings:
     mixed_precision: bool = False  # build and train in keras' "mixed_bfloat16" policy (softmax kept float32)
 
     def __post_init__(self):
-        if self.lr_schedule not in LR_SCHEDULES:
-            raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {self.lr_schedule!r}")
+        check_lr_schedule(self.lr_schedule)
         if self.fresh_videos and not (self.fine_tune and self.train_videos):
             raise ValueError(
                 "fresh_videos needs fine_tune=True and train_videos > 0 (new videos each epoch are rendered "

@@ -27,10 +27,15 @@ from keras_stvideo.models.shan2017 import build_cnn_lstm, build_lstm_head, featu
 LR_SCHEDULES = ("constant", "cosine")
 
 
-def rmsprop(learning_rate, lr_schedule="constant", steps=None):
-    """Stage 2's RMSProp: at a constant ``learning_rate`` (section IV-A) or cosine-decayed to 0 over ``steps``."""
+def check_lr_schedule(lr_schedule):
+    """Raise a ValueError naming the choices unless ``lr_schedule`` is one of ``LR_SCHEDULES``."""
     if lr_schedule not in LR_SCHEDULES:
         raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {lr_schedule!r}")
+
+
+def rmsprop(learning_rate, lr_schedule="constant", steps=None):
+    """Stage 2's RMSProp: at a constant ``learning_rate`` (section IV-A) or cosine-decayed to 0 over ``steps``."""
+    check_lr_schedule(lr_schedule)
     if lr_schedule == "cosine":
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
     return keras.optimizers.RMSprop(learning_rate=learning_rate)
@@ -102,6 +107,7 @@ class TwoStageTrainer:
         Returns:
             The Keras ``History``.
         """
+        check_lr_schedule(lr_schedule)
         if isinstance(videos, keras.utils.PyDataset):
             if not fine_tune or labels is not None:
                 raise ValueError(

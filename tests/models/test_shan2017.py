@@ -149,6 +149,8 @@ def test_cosine_schedule_spans_all_epochs_of_stage_two(fine_tune):
     optimizer = (trainer.model if fine_tune else trainer.head).optimizer
     assert int(optimizer.iterations) == 2 * 3  # ceil(40 / 15) batches an epoch
     assert float(optimizer.learning_rate) == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="lr_schedule must be one of"):
+        trainer.fit(x, y, fine_tune=fine_tune, lr_schedule="step")
 
 
 def test_short_two_stage_training_beats_chance():
