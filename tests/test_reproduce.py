@@ -1,3 +1,5 @@
+import dataclasses
+import functools
 import itertools
 import json
 import math
@@ -70,8 +72,10 @@ def test_reproduce_best_configuration_options(tmp_path):
 
 def test_reproduce_fresh_videos_every_epoch_and_save_the_model(tmp_path):
     result = reproduce(tmp_path, "--variants", "normal", "--protocols", "paper", "--label-order", "sorted",
-                       "--fine-tune", "--train-videos", "40", "--fresh-videos", "--epochs", "2", "--save-models")
+                       "--fine-tune", "--train-videos", "40", "--fresh-videos", "--epochs", "2", "--save-models",
+                       "--backup-dir", str(tmp_path / "backup"))
     assert result.returncode == 0, result.stderr[-3000:]
+    assert f"removed the finished run's backup {tmp_path / 'backup'}" in result.stdout
     payload = json.loads((tmp_path / "results.json").read_text())
     assert payload["settings"]["fresh_videos"] is True
     (row,) = payload["results"]
@@ -112,6 +116,40 @@ def test_mixed_precision_run_keeps_softmax_float32_and_restores_the_policy(tmp_p
     assert cross_entropy == pytest.approx(row["test_loss"], rel=1e-4)
     with pytest.raises(ValueError, match="lr_schedule must be one of"):
         ReproductionSettings(lr_schedule="step")
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_reproduction_resumes_from_its_backup(tmp_path):
+    settings = ReproductionSettings(settings_per_class=1, pretrain_samples=128, pretrain_epochs=2, lstm_epochs=2,
+                                    lstm_units=8, label_order="sorted", fine_tune=True, train_videos=20,
+                                    fresh_videos=True)
+    run = functools.partial(run_reproduction, models=("lenet",), variants=("normal", "rotation"),
+                            protocols=("clean",), verbose=0)
+    whole = run(settings=settings, log=lambda *_: None)
+
+    def stop_before_rotation(message):
+        if "rotation" in message:
+            raise Interrupted(message)
+
+    backup = tmp_path / "backup"
+    with pytest.raises(Interrupted):
+        run(settings=settings, log=stop_before_rotation, backup_dir=backup)
+    assert sorted(p.name for p in (backup / "lenet").iterdir()) == ["clean_normal", "pretrain"]
+    resumed = run(settings=settings, log=lambda *_: None, backup_dir=backup)
+    assert [r["resumed_epochs"] for r in resumed] == [2, 0]  # the finished experiment is restored, not retrained
+    for got, want in zip(resumed, whole):
+        assert (got["variant"], got["pretrain_accuracy"]) == (want["variant"], pytest.approx(want["pretrain_accuracy"]))
+        for key in ("test_loss", "test_accuracy", "train_loss", "train_accuracy"):
+            assert got[key] == pytest.approx(want[key], rel=1e-4, abs=1e-4), key
+        assert got["test_accuracy_per_epoch"] == pytest.approx(want["test_accuracy_per_epoch"], abs=1e-4)
+
+    with pytest.raises(ValueError, match=r"other settings \(lstm_epochs: 2 there, 3 now\)"):
+        run(settings=dataclasses.replace(settings, lstm_epochs=3), backup_dir=backup)
+    with pytest.raises(ValueError, match=r"other settings \(seed: 0 there, 1 now\)"):
+        run(settings=settings, seed=1, backup_dir=backup)
 
 
 def test_reproduce_rejects_bad_counts(tmp_path):

@@ -38,6 +38,9 @@ def add_parser(subparsers):
                         help="train in bfloat16 mixed precision (about 1.6x faster on CPUs with AVX512-BF16)")
     parser.add_argument("--save-models", action="store_true",
                         help="also save each trained video model as .keras in the output folder")
+    parser.add_argument("--backup-dir", default=None,
+                        help="keep the training state here after every epoch; the same command run again resumes "
+                             "an interrupted run from its last finished epoch (removed once the results are written)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--mnist", default=None, help="MNIST .npz (keras.datasets.mnist layout)")
     parser.add_argument("--out", default="out/reproduce_shan2017", help="output folder")
@@ -47,6 +50,7 @@ def add_parser(subparsers):
 
 def run(args):
     import dataclasses
+    import shutil
 
     from keras_stvideo.data.moving_mnist import VARIANTS
     from keras_stvideo.experiments import shan2017
@@ -82,9 +86,13 @@ def run(args):
     results = shan2017.run_reproduction(
         models=args.models, variants=args.variants or tuple(VARIANTS), protocols=args.protocols,
         settings=settings, seed=args.seed, mnist_path=args.mnist, save_dir=args.out if args.save_models else None,
+        backup_dir=args.backup_dir,
     )
     print()
     print(shan2017.markdown_table(results))
     json_path, md_path = shan2017.save_results(results, args.out, settings, args.seed)
     print(f"\nwrote {json_path} and {md_path}")
+    if args.backup_dir is not None:
+        shutil.rmtree(args.backup_dir, ignore_errors=True)
+        print(f"removed the finished run's backup {args.backup_dir}")
     return 0

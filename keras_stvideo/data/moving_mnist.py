@@ -26,6 +26,7 @@ import keras
 import numpy as np
 
 from keras_stvideo.data import mnist as mnist_module
+from keras_stvideo.data.epochs import EpochCounter
 from keras_stvideo.data.warp import elastic_displacements, warp_canvases
 
 AUGMENTATIONS = ("rotation", "scaling", "elastic")
@@ -328,7 +329,7 @@ class MovingMNIST:
         return self.generate(len(labels), seed=seed, labels=labels)
 
 
-class MovingMNISTSequence(keras.utils.PyDataset):
+class MovingMNISTSequence(EpochCounter, keras.utils.PyDataset):
     """Batches of Moving MNIST generated on the fly for ``model.fit``.
 
     Batch ``i`` is generated from the seed ``(seed, i)``, so every epoch and
@@ -338,6 +339,8 @@ class MovingMNISTSequence(keras.utils.PyDataset):
     for runs that would otherwise over-fit a fixed set. ``model.fit`` sets the
     epoch through ``on_epoch_begin`` (the first epoch is 0); this needs the
     default single worker, since a worker pool starts fetching before that call.
+    A fit resumed at epoch k (``EpochBackup``) draws epoch k's videos when it is
+    given ``DatasetEpochSync(sequence)``, which calls ``set_epoch`` (``EpochCounter``).
 
     Args:
         generator: a ``MovingMNIST``.
@@ -364,20 +367,13 @@ class MovingMNISTSequence(keras.utils.PyDataset):
         self.batch_size = int(batch_size)
         self.seed = int(seed)
         self.one_hot = one_hot
-        self.fresh_each_epoch = bool(fresh_each_epoch)
+        self.fresh_each_epoch = bool(fresh_each_epoch)  # the epoch (EpochCounter) only matters then
         if self.fresh_each_epoch and (self.workers > 1 or self.use_multiprocessing):
             raise ValueError(
                 "fresh_each_epoch needs workers=1 and use_multiprocessing=False (worker pools fetch batches "
                 f"before the epoch counter moves), got workers={self.workers}, "
                 f"use_multiprocessing={self.use_multiprocessing}"
             )
-        self.epoch = 0
-        self._epochs_begun = 0
-
-    def on_epoch_begin(self):
-        if self.fresh_each_epoch:
-            self.epoch = self._epochs_begun
-            self._epochs_begun += 1
 
     def __len__(self):
         return math.ceil(self.num_sequences / self.batch_size)

@@ -18,6 +18,7 @@ import math
 import keras
 import numpy as np
 
+from keras_stvideo.data.epochs import EpochCounter
 from keras_stvideo.data.warp import warp_canvases
 
 
@@ -36,7 +37,7 @@ def make_scaled_mnist(digits, rng, canvas_size=64, shift_range=0.2, zoom_range=(
     return np.clip(warped, 0.0, 1.0)[..., None]
 
 
-class ScaledMNIST(keras.utils.PyDataset):
+class ScaledMNIST(EpochCounter, keras.utils.PyDataset):
     """Batches of Scaled MNIST generated on the fly (a fresh augmentation every epoch).
 
     Args:
@@ -61,10 +62,9 @@ class ScaledMNIST(keras.utils.PyDataset):
         self.digits, self.labels = np.asarray(digits), np.asarray(labels)
         self.batch_size, self.canvas_size = int(batch_size), int(canvas_size)
         self.shift_range, self.zoom_range = float(shift_range), tuple(zoom_range)
-        self.seed, self.shuffle, self.epoch = int(seed), shuffle, 0
+        self.seed, self.shuffle = int(seed), shuffle
         self._order = np.arange(len(self.digits))
-        self.on_epoch_end()
-        self.epoch = 0
+        self.on_new_epoch()
 
     def __len__(self):
         return math.ceil(len(self.digits) / self.batch_size)
@@ -75,7 +75,6 @@ class ScaledMNIST(keras.utils.PyDataset):
         x = make_scaled_mnist(self.digits[rows], rng, self.canvas_size, self.shift_range, self.zoom_range)
         return x, self.labels[rows].astype("int64")
 
-    def on_epoch_end(self):
-        self.epoch += 1
+    def on_new_epoch(self):
         if self.shuffle:
             self._order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.digits))

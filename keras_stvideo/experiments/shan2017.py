@@ -32,6 +32,7 @@ from keras_stvideo.data.files import atomic_path
 from keras_stvideo.data.mnist import load_mnist
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST
+from keras_stvideo.models.epoch_backup import DatasetEpochSync, EpochBackup
 from keras_stvideo.models.shan2017 import FRAME_ENCODERS
 from keras_stvideo.models.shan2017_training import TwoStageTrainer, check_lr_schedule
 
@@ -111,8 +112,25 @@ def _videos(variant, split, protocol, mnist, settings, seed):
     return generator.paper_protocol(settings.settings_per_class, seed=seed)
 
 
-def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose, log):
-    """Stage 2 (or fine-tuning) for one experiment; returns (test scores, train scores, test accuracy per epoch)."""
+def _fit_callbacks(backup_dir, name, dataset=None):
+    """``(callbacks, backup)`` letting one fit resume from ``backup_dir / name``; ``([], None)`` without a folder."""
+    if backup_dir is None:
+        return [], None
+    backup = EpochBackup(pathlib.Path(backup_dir) / name)
+    return ([] if dataset is None else [DatasetEpochSync(dataset)]) + [backup], backup
+
+
+def _epoch_logs(history, backup):
+    """Per-epoch logs of a fit, and how many epochs it restored: the backup's hold the epochs before a resume."""
+    return (history.history, 0) if backup is None else (backup.history, backup.restored_epochs)
+
+
+def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose, log, backup_name=None,
+                     backup_dir=None):
+    """Stage 2 (or fine-tuning) for one experiment.
+
+    Returns (test scores, train scores, test accuracy per epoch, epochs restored from ``backup_dir``).
+    """
     x_te, y_te = _videos(variant, "test", protocol, mnist, settings, seed=seed + 1)
     fit_options = {"epochs": settings.lstm_epochs, "batch_size": settings.lstm_batch_size,
                    "learning_rate": settings.lstm_learning_rate, "lr_schedule": settings.lr_schedule, "verbose": verbose}
@@ -121,20 +139,30 @@ def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose,
         data = MovingMNISTSequence(generator, settings.train_videos, batch_size=settings.lstm_batch_size,
                                    seed=seed, fresh_each_epoch=True)
         log(f"    {settings.train_videos} new training videos every epoch, {len(x_te)} test videos")
-        curve = trainer.fit(data, fine_tune=True, validation_data=(x_te, y_te), **fit_options).history
+        callbacks, backup = _fit_callbacks(backup_dir, backup_name, data)
+        # Every batch holds new random videos: shuffling their order adds nothing, and would keep a resumed run
+        # from repeating the interrupted one (keras draws that order from Python's global random state).
+        history = trainer.fit(data, fine_tune=True, validation_data=(x_te, y_te), callbacks=callbacks, shuffle=False,
+                              **fit_options)
+        curve, restored = _epoch_logs(history, backup)
         test = trainer.evaluate(x_te, y_te)
         # No fixed training set: the last epoch's running scores on the videos it trained on.
         train = {"loss": float(curve["loss"][-1]), "accuracy": float(curve["accuracy"][-1])}
-        return test, train, curve["val_accuracy"]
+        return test, train, curve["val_accuracy"], restored
     x_tr, y_tr = _videos(variant, "train", protocol, mnist, settings, seed=seed)
     log(f"    {len(x_tr)} training and {len(x_te)} test videos")
+    callbacks, backup = _fit_callbacks(backup_dir, backup_name)
     # The test videos are only watched (a curve per epoch), never used to pick a model.
     if settings.fine_tune:
-        curve = trainer.fit(x_tr, y_tr, fine_tune=True, validation_data=(x_te, y_te), **fit_options).history
-        return trainer.evaluate(x_te, y_te), trainer.evaluate(x_tr, y_tr), curve["val_accuracy"]
-    f_tr, f_te = trainer.frame_features(x_tr), trainer.frame_features(x_te)  # the frozen CNN's, computed once
-    curve = trainer.fit_features(f_tr, y_tr, validation_data=(f_te, y_te), **fit_options).history
-    return trainer.evaluate_features(f_te, y_te), trainer.evaluate_features(f_tr, y_tr), curve["val_accuracy"]
+        history = trainer.fit(x_tr, y_tr, fine_tune=True, validation_data=(x_te, y_te), callbacks=callbacks,
+                              **fit_options)
+        test, train = trainer.evaluate(x_te, y_te), trainer.evaluate(x_tr, y_tr)
+    else:
+        f_tr, f_te = trainer.frame_features(x_tr), trainer.frame_features(x_te)  # the frozen CNN's, computed once
+        history = trainer.fit_features(f_tr, y_tr, validation_data=(f_te, y_te), callbacks=callbacks, **fit_options)
+        test, train = trainer.evaluate_features(f_te, y_te), trainer.evaluate_features(f_tr, y_tr)
+    curve, restored = _epoch_logs(history, backup)
+    return test, train, curve["val_accuracy"], restored
 
 
 def model_file_name(model_name, protocol, variant):
@@ -143,7 +171,7 @@ def model_file_name(model_name, protocol, variant):
 
 
 def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocols=PROTOCOLS, settings=None,
-                     seed=0, mnist_path=None, verbose=1, log=print, save_dir=None):
+                     seed=0, mnist_path=None, verbose=1, log=print, save_dir=None, backup_dir=None):
     """Run the experiment; returns a list of result dicts (one per model, protocol and variant).
 
     With ``save_dir``, each trained video model (frame CNN + LSTM) is also saved
@@ -151,6 +179,14 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
     ``keras.saving.load_model`` or ``stvideo export``; its name goes in the
     result's ``"model_file"``. ``settings.mixed_precision`` sets keras' global
     dtype policy for the run only; the caller's policy is restored afterwards.
+
+    With ``backup_dir``, every training epoch (stage 1 and each experiment's
+    stage 2) leaves its state there (``EpochBackup``), and calling again with the
+    same folder, settings and seed resumes an interrupted run at its last
+    finished epoch: finished fits are restored, not retrained, and the per-epoch
+    curves keep their earlier epochs (``"resumed_epochs"`` in each result says
+    how many were restored; ``"seconds"`` count this call only). Remove the
+    folder once the results are saved.
     """
     settings = settings or ReproductionSettings()
     for name, allowed, given in (("models", FRAME_ENCODERS, models), ("variants", VARIANTS, variants),
@@ -158,17 +194,43 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
         unknown = [g for g in given if g not in allowed]
         if unknown:
             raise ValueError(f"{name} must be among {tuple(allowed)}, got {unknown!r}")
+    if backup_dir is not None:
+        check_backup_settings(backup_dir, settings, seed)
     mnist = load_mnist(mnist_path)
     previous_policy = keras.mixed_precision.global_policy()
     if settings.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:
-        return _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir)
+        return _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir, backup_dir)
     finally:
         keras.mixed_precision.set_global_policy(previous_policy)
 
 
-def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir):
+def check_backup_settings(backup_dir, settings, seed):
+    """Record the run's settings in ``backup_dir``, or check that they match those recorded there.
+
+    A backup only resumes the run that wrote it: other settings or another seed
+    would mix two experiments in one result, so they raise a ValueError naming
+    what differs.
+    """
+    path = pathlib.Path(backup_dir) / "run.json"
+    wanted = {"settings": dataclasses.asdict(settings), "seed": seed}
+    if not path.exists():
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(wanted, indent=2))
+        return
+    recorded = json.loads(path.read_text())
+    recorded_settings = recorded.get("settings", {})
+    differences = [f"{key}: {recorded_settings.get(key)!r} there, {value!r} now"
+                   for key, value in wanted["settings"].items() if recorded_settings.get(key) != value]
+    if recorded.get("seed") != seed:
+        differences.append(f"seed: {recorded.get('seed')!r} there, {seed!r} now")
+    if differences:
+        raise ValueError(f"{backup_dir} holds the backup of a run with other settings ({'; '.join(differences)}); "
+                         "use the same settings to resume it, or another folder (or remove this one) to start afresh")
+
+
+def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir, backup_dir):
     (x_train, y_train), _ = mnist
     results = []
     for model_index, model_name in enumerate(models):
@@ -178,10 +240,11 @@ def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_
         count = min(settings.pretrain_samples, len(x_train))
         log(f"[{MODEL_NAMES[model_name]}] stage 1: pre-training on Scaled MNIST ({count} digits, "
             f"{settings.pretrain_epochs} epoch(s))")
-        history = trainer.pretrain(
-            ScaledMNIST(x_train[:count], y_train[:count], batch_size=settings.pretrain_batch_size, seed=seed),
-            epochs=settings.pretrain_epochs, verbose=verbose,
-        )
+        digits = ScaledMNIST(x_train[:count], y_train[:count], batch_size=settings.pretrain_batch_size, seed=seed)
+        callbacks, backup = _fit_callbacks(backup_dir, f"{model_name}/pretrain", digits)
+        history = trainer.pretrain(digits, epochs=settings.pretrain_epochs, verbose=verbose, callbacks=callbacks,
+                                   shuffle=False)  # ScaledMNIST reshuffles its digits every epoch itself
+        pretrain_accuracy = 100 * float(_epoch_logs(history, backup)[0]["accuracy"][-1])
         pretrain_seconds = time.perf_counter() - start
         initial_head = trainer.head.get_weights()
         initial_cnn = trainer.frame_encoder.get_weights() if settings.fine_tune else None
@@ -192,17 +255,20 @@ def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_
                 if initial_cnn is not None:
                     trainer.frame_encoder.set_weights(initial_cnn)
                 log(f"[{MODEL_NAMES[model_name]}] stage 2: {protocol} protocol, {variant}")
-                test, train, curve = _train_and_score(trainer, variant, protocol, mnist, settings,
-                                                      seed + 10 * variant_index, verbose, log)
+                test, train, curve, resumed = _train_and_score(
+                    trainer, variant, protocol, mnist, settings, seed + 10 * variant_index, verbose, log,
+                    backup_name=f"{model_name}/{protocol}_{variant}", backup_dir=backup_dir,
+                )
                 paper_loss, paper_accuracy = PAPER_RESULTS[variant][model_name]
                 results.append({
                     "model": model_name, "protocol": protocol, "variant": variant,
                     "test_loss": test["loss"], "test_accuracy": 100 * test["accuracy"],
                     "train_loss": train["loss"], "train_accuracy": 100 * train["accuracy"],
                     "paper_loss": paper_loss, "paper_accuracy": paper_accuracy,
-                    "pretrain_accuracy": 100 * float(history.history["accuracy"][-1]),
+                    "pretrain_accuracy": pretrain_accuracy,
                     "pretrain_seconds": pretrain_seconds, "seconds": time.perf_counter() - start,
                     "test_accuracy_per_epoch": [100 * float(a) for a in curve],
+                    "resumed_epochs": resumed,
                 })
                 if save_dir is not None:
                     results[-1]["model_file"] = _save_model(trainer.model, save_dir, model_name, protocol, variant)

@@ -66,11 +66,14 @@ class TwoStageTrainer:
                                     name=f"{frame_encoder.name}_lstm")
 
     # ------------------------------------------------------------------ stage 1
-    def pretrain(self, x, y=None, epochs=1, batch_size=128, learning_rate=1.0, validation_data=None, verbose="auto"):
+    def pretrain(self, x, y=None, epochs=1, batch_size=128, learning_rate=1.0, validation_data=None, verbose="auto",
+                 callbacks=None, shuffle=True):
         """Stage 1: train the frame CNN's digit classifier (Adadelta, lr 1, cross-entropy; section IV-A).
 
         ``x`` is an array of frames (with integer labels ``y``) or a ``keras.utils.PyDataset``
-        such as ``ScaledMNIST``.
+        such as ``ScaledMNIST``. ``callbacks`` and ``shuffle`` go to ``fit`` (``EpochBackup`` resumes an
+        interrupted stage 1; a PyDataset that shuffles itself, like ``ScaledMNIST``, needs ``shuffle=False``
+        for the resumed run to repeat the interrupted one).
         """
         self.encoder.trainable = True
         self.frame_encoder.trainable = True
@@ -80,7 +83,8 @@ class TwoStageTrainer:
             metrics=["accuracy"],
         )
         kwargs = {} if y is None else {"batch_size": batch_size}
-        return self.frame_encoder.fit(x, y, epochs=epochs, validation_data=validation_data, verbose=verbose, **kwargs)
+        return self.frame_encoder.fit(x, y, epochs=epochs, validation_data=validation_data, verbose=verbose,
+                                      callbacks=callbacks, shuffle=shuffle, **kwargs)
 
     # ------------------------------------------------------------------ stage 2
     def frame_features(self, videos, batch_size=250, verbose=0):
@@ -92,7 +96,7 @@ class TwoStageTrainer:
         return features.reshape(n, t, -1)
 
     def fit(self, videos, labels=None, epochs=10, batch_size=50, learning_rate=1e-3, fine_tune=False,
-            validation_data=None, shuffle=True, verbose="auto", lr_schedule="constant"):
+            validation_data=None, shuffle=True, verbose="auto", lr_schedule="constant", callbacks=None):
         """Stage 2 (or end-to-end fine-tuning): RMSProp 1e-3, batch 50, 10 epochs (section IV-A).
 
         Args:
@@ -100,9 +104,11 @@ class TwoStageTrainer:
                 ``fine_tune=True``, ``videos`` may instead be a ``keras.utils.PyDataset`` of
                 ``(videos, labels)`` batches (e.g. ``MovingMNISTSequence``) and ``labels`` None.
             fine_tune: False freezes the CNN (the paper); True trains CNN and LSTM together.
+            shuffle: reshuffle the training videos every epoch (for a PyDataset: the order of its batches).
             validation_data: optional ``(videos, labels)``.
             lr_schedule: "constant" (the paper) or "cosine": the learning rate decays from
                 ``learning_rate`` to 0 over all ``epochs`` (``keras.optimizers.schedules.CosineDecay``).
+            callbacks: Keras callbacks for the ``fit`` that trains (``EpochBackup`` resumes an interrupted one).
 
         Returns:
             The Keras ``History``.
@@ -122,20 +128,23 @@ class TwoStageTrainer:
             steps = epochs * (len(videos) if labels is None else math.ceil(len(videos) / batch_size))
             self.model.compile(optimizer=rmsprop(learning_rate, lr_schedule, steps),
                                loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-            kwargs = {} if labels is None else {"batch_size": batch_size, "shuffle": shuffle}
+            # For a PyDataset, keras' shuffle reorders its batches with Python's global random state; a
+            # resumed fit (EpochBackup) only repeats the interrupted one when shuffle=False.
+            kwargs = {"shuffle": shuffle} if labels is None else {"batch_size": batch_size, "shuffle": shuffle}
             return self.model.fit(videos, labels, epochs=epochs, validation_data=validation_data, verbose=verbose,
-                                  **kwargs)
+                                  callbacks=callbacks, **kwargs)
         if validation_data is not None:
             validation_data = (self.frame_features(validation_data[0]), validation_data[1])
         return self.fit_features(self.frame_features(videos), labels, epochs=epochs, batch_size=batch_size,
                                  learning_rate=learning_rate, validation_data=validation_data, shuffle=shuffle,
-                                 verbose=verbose, lr_schedule=lr_schedule)
+                                 verbose=verbose, lr_schedule=lr_schedule, callbacks=callbacks)
 
     def fit_features(self, features, labels, epochs=10, batch_size=50, learning_rate=1e-3, validation_data=None,
-                     shuffle=True, verbose="auto", lr_schedule="constant"):
+                     shuffle=True, verbose="auto", lr_schedule="constant", callbacks=None):
         """Stage 2 on precomputed ``frame_features`` (N, T, F): the frozen CNN's features computed once.
 
-        ``validation_data`` is ``(features, labels)``. Same optimizer, loss and ``lr_schedule`` as ``fit``.
+        ``validation_data`` is ``(features, labels)``. Same optimizer, loss, ``lr_schedule`` and ``callbacks``
+        as ``fit``.
         """
         features = self._check_features(features)
         self.frame_encoder.trainable = False
@@ -143,7 +152,7 @@ class TwoStageTrainer:
         self.head.compile(optimizer=rmsprop(learning_rate, lr_schedule, steps),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         return self.head.fit(features, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                             validation_data=validation_data, verbose=verbose)
+                             validation_data=validation_data, verbose=verbose, callbacks=callbacks)
 
     def evaluate(self, videos, labels, batch_size=50):
         """Cross-entropy and accuracy of the full model on videos: ``{"loss": ..., "accuracy": ...}``."""

@@ -1,0 +1,33 @@
+"""Epoch counting for PyDatasets that draw new data every epoch."""
+
+import numpy as np
+
+
+class EpochCounter:
+    """Mixin for a ``keras.utils.PyDataset`` whose batches depend on the epoch.
+
+    ``model.fit`` calls ``on_epoch_begin()`` before every epoch, without the epoch
+    number; this counts those calls into ``self.epoch`` (0 for the first epoch,
+    and for anything fetched before it, such as the batches keras peeks at).
+    ``set_epoch(k)`` makes the next epoch k: a fit resumed at epoch k, given
+    ``keras_stvideo.models.epoch_backup.DatasetEpochSync(dataset)``, then draws the
+    data an uninterrupted fit would have drawn. Subclasses may override
+    ``on_new_epoch()`` to redraw per-epoch state (a shuffled order).
+    """
+
+    epoch = 0
+    _epochs_begun = 0
+
+    def on_epoch_begin(self):
+        self.epoch = self._epochs_begun
+        self._epochs_begun += 1
+        self.on_new_epoch()
+
+    def set_epoch(self, epoch):
+        """Make the next epoch ``epoch`` (see ``DatasetEpochSync``)."""
+        if not isinstance(epoch, (int, np.integer)) or epoch < 0:
+            raise ValueError(f"epoch must be a non-negative integer, got {epoch!r}")
+        self._epochs_begun = int(epoch)
+
+    def on_new_epoch(self):
+        """Called once ``self.epoch`` holds the new epoch; nothing by default."""
