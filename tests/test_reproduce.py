@@ -152,6 +152,30 @@ def test_an_interrupted_reproduction_resumes_from_its_backup(tmp_path):
         run(settings=settings, seed=1, backup_dir=backup)
 
 
+def test_a_saved_run_continues_with_init_model(tmp_path):
+    settings = ReproductionSettings(settings_per_class=1, pretrain_samples=128, lstm_epochs=1, lstm_units=8,
+                                    label_order="sorted", fine_tune=True)
+    run = functools.partial(run_reproduction, models=("lenet",), variants=("normal",), protocols=("clean",),
+                            verbose=0, log=lambda *_: None)
+    (first,) = run(settings=settings, save_dir=tmp_path)
+    saved = str(tmp_path / first["model_file"])
+    # A learning rate too small to move the weights: the continued run scores what the saved model scored.
+    still = dataclasses.replace(settings, init_model=saved, lstm_learning_rate=1e-12)
+    (continued,) = run(settings=still)
+    assert continued["pretrain_accuracy"] is None and first["pretrain_accuracy"] > 0
+    assert continued["test_loss"] == pytest.approx(first["test_loss"], rel=1e-5)
+    assert continued["test_accuracy"] == pytest.approx(first["test_accuracy"])
+    (moved,) = run(settings=dataclasses.replace(still, lstm_learning_rate=1e-3))
+    assert moved["test_loss"] != pytest.approx(first["test_loss"], rel=1e-3)
+
+    with pytest.raises(ValueError, match="LSTM of 8 units on 5 frames; the settings ask for 16 units"):
+        run(settings=dataclasses.replace(still, lstm_units=16))
+    with pytest.raises(ValueError, match=r"models must name one frame CNN, got \('lenet', 'dcn'\)"):
+        run(settings=still, models=("lenet", "dcn"))
+    with pytest.raises(FileNotFoundError, match="missing.keras' is not a file"):
+        run(settings=dataclasses.replace(still, init_model=str(tmp_path / "missing.keras")))
+
+
 def test_reproduce_rejects_bad_counts(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "keras_stvideo.cli", "reproduce", "shan2017", "--epochs", "0", "--out", str(tmp_path)],

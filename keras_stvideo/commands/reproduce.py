@@ -38,6 +38,9 @@ def add_parser(subparsers):
                         help="train in bfloat16 mixed precision (about 1.6x faster on CPUs with AVX512-BF16)")
     parser.add_argument("--save-models", action="store_true",
                         help="also save each trained video model as .keras in the output folder")
+    parser.add_argument("--init-model", default=None,
+                        help="continue training this video model (.keras, e.g. from --save-models) in stage 2 "
+                             "instead of pre-training and training a new one; --models must name its frame CNN")
     parser.add_argument("--backup-dir", default=None,
                         help="keep the training state here after every epoch; the same command run again resumes "
                              "an interrupted run from its last finished epoch (removed once the results are written)")
@@ -81,6 +84,8 @@ def run(args):
         settings = dataclasses.replace(settings, mixed_precision=True)
     if args.fine_tune:
         settings = dataclasses.replace(settings, fine_tune=True)
+    if args.init_model is not None:
+        settings = dataclasses.replace(settings, init_model=args.init_model)
     if args.fresh_videos:
         settings = dataclasses.replace(settings, fresh_videos=True)
     results = shan2017.run_reproduction(

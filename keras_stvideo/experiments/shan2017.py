@@ -67,6 +67,7 @@ class ReproductionSettings:
     fresh_videos: bool = False  # with fine_tune and train_videos: train_videos new videos every epoch
     lr_schedule: str = "constant"  # stage 2; "cosine" decays lstm_learning_rate to 0 over lstm_epochs
     mixed_precision: bool = False  # build and train in keras' "mixed_bfloat16" policy (softmax kept float32)
+    init_model: str = ""  # a trained video model (.keras) to continue in stage 2, in place of stage 1 and a new one
 
     def __post_init__(self):
         check_lr_schedule(self.lr_schedule)
@@ -187,6 +188,10 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
     curves keep their earlier epochs (``"resumed_epochs"`` in each result says
     how many were restored; ``"seconds"`` count this call only). Remove the
     folder once the results are saved.
+
+    With ``settings.init_model`` (a video model saved by an earlier run, e.g.
+    with ``save_dir``), stage 2 continues that model instead of pre-training and
+    training a new one; ``models`` then names its one frame CNN.
     """
     settings = settings or ReproductionSettings()
     for name, allowed, given in (("models", FRAME_ENCODERS, models), ("variants", VARIANTS, variants),
@@ -194,6 +199,11 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
         unknown = [g for g in given if g not in allowed]
         if unknown:
             raise ValueError(f"{name} must be among {tuple(allowed)}, got {unknown!r}")
+    if settings.init_model and len(models) != 1:
+        raise ValueError(f"init_model continues one trained video model, so models must name one frame CNN, "
+                         f"got {tuple(models)!r}")
+    if settings.init_model and not pathlib.Path(settings.init_model).is_file():
+        raise FileNotFoundError(f"init_model {settings.init_model!r} is not a file (a video model saved as .keras)")
     if backup_dir is not None:
         check_backup_settings(backup_dir, settings, seed)
     mnist = load_mnist(mnist_path)
@@ -230,21 +240,41 @@ def check_backup_settings(backup_dir, settings, seed):
                          "use the same settings to resume it, or another folder (or remove this one) to start afresh")
 
 
-def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir, backup_dir):
+def _pretrain(trainer, model_name, mnist, settings, seed, verbose, log, backup_dir):
+    """Stage 1 on Scaled MNIST; returns the last epoch's running accuracy in %."""
     (x_train, y_train), _ = mnist
+    count = min(settings.pretrain_samples, len(x_train))
+    log(f"[{MODEL_NAMES[model_name]}] stage 1: pre-training on Scaled MNIST ({count} digits, "
+        f"{settings.pretrain_epochs} epoch(s))")
+    digits = ScaledMNIST(x_train[:count], y_train[:count], batch_size=settings.pretrain_batch_size, seed=seed)
+    callbacks, backup = _fit_callbacks(backup_dir, f"{model_name}/pretrain", digits)
+    history = trainer.pretrain(digits, epochs=settings.pretrain_epochs, verbose=verbose, callbacks=callbacks,
+                               shuffle=False)  # ScaledMNIST reshuffles its digits every epoch itself
+    return 100 * float(_epoch_logs(history, backup)[0]["accuracy"][-1])
+
+
+def _check_continued_model(trainer, settings):
+    units = trainer.head.get_layer("lstm").units
+    length = trainer.sequence_length
+    if (units, length) != (settings.lstm_units, settings.sequence_length):
+        raise ValueError(f"{settings.init_model} has an LSTM of {units} units on {length} frames; the settings ask "
+                         f"for {settings.lstm_units} units on {settings.sequence_length} frames (set --lstm-units)")
+
+
+def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir, backup_dir):
     results = []
     for model_index, model_name in enumerate(models):
         keras.utils.set_random_seed(seed + model_index)
-        trainer = TwoStageTrainer(FRAME_ENCODERS[model_name](), settings.sequence_length, lstm_units=settings.lstm_units)
         start = time.perf_counter()
-        count = min(settings.pretrain_samples, len(x_train))
-        log(f"[{MODEL_NAMES[model_name]}] stage 1: pre-training on Scaled MNIST ({count} digits, "
-            f"{settings.pretrain_epochs} epoch(s))")
-        digits = ScaledMNIST(x_train[:count], y_train[:count], batch_size=settings.pretrain_batch_size, seed=seed)
-        callbacks, backup = _fit_callbacks(backup_dir, f"{model_name}/pretrain", digits)
-        history = trainer.pretrain(digits, epochs=settings.pretrain_epochs, verbose=verbose, callbacks=callbacks,
-                                   shuffle=False)  # ScaledMNIST reshuffles its digits every epoch itself
-        pretrain_accuracy = 100 * float(_epoch_logs(history, backup)[0]["accuracy"][-1])
+        if settings.init_model:
+            log(f"[{MODEL_NAMES[model_name]}] continuing {settings.init_model} (no stage 1)")
+            trainer = TwoStageTrainer.from_video_model(keras.saving.load_model(settings.init_model))
+            _check_continued_model(trainer, settings)
+            pretrain_accuracy = None
+        else:
+            trainer = TwoStageTrainer(FRAME_ENCODERS[model_name](), settings.sequence_length,
+                                      lstm_units=settings.lstm_units)
+            pretrain_accuracy = _pretrain(trainer, model_name, mnist, settings, seed, verbose, log, backup_dir)
         pretrain_seconds = time.perf_counter() - start
         initial_head = trainer.head.get_weights()
         initial_cnn = trainer.frame_encoder.get_weights() if settings.fine_tune else None

@@ -65,6 +65,29 @@ class TwoStageTrainer:
         self.model = build_cnn_lstm(frame_encoder, sequence_length, num_classes, lstm_units, head=self.head,
                                     name=f"{frame_encoder.name}_lstm")
 
+    @classmethod
+    def from_video_model(cls, video_model):
+        """A trainer around a trained CNN-LSTM (``trainer.model``, or one loaded from ``.keras``), to train it further.
+
+        A video model holds the frame CNN up to its "features" layer but not its
+        digit classifier, so this trainer has no stage 1 (``pretrain`` raises);
+        ``fit`` continues from the model's weights.
+
+        Example:
+            >>> trainer = TwoStageTrainer.from_video_model(keras.saving.load_model("lenet_lstm.keras"))  # doctest: +SKIP
+            >>> trainer.fit(more_videos, more_labels, fine_tune=True)  # doctest: +SKIP
+        """
+        names = [layer.name for layer in video_model.layers]
+        if "frame_encoder" not in names or "lstm_head" not in names:
+            raise ValueError("video_model must be a CNN-LSTM from build_cnn_lstm or TwoStageTrainer (layers "
+                             f"'frame_encoder' and 'lstm_head'), got a model with layers {names}")
+        trainer = cls.__new__(cls)
+        trainer.encoder = trainer.frame_encoder = video_model.get_layer("frame_encoder").layer
+        trainer.head = video_model.get_layer("lstm_head")
+        trainer.model = video_model
+        trainer.sequence_length = int(video_model.input.shape[1])
+        return trainer
+
     # ------------------------------------------------------------------ stage 1
     def pretrain(self, x, y=None, epochs=1, batch_size=128, learning_rate=1.0, validation_data=None, verbose="auto",
                  callbacks=None, shuffle=True):
@@ -75,6 +98,9 @@ class TwoStageTrainer:
         interrupted stage 1; a PyDataset that shuffles itself, like ``ScaledMNIST``, needs ``shuffle=False``
         for the resumed run to repeat the interrupted one).
         """
+        if self.frame_encoder is self.encoder:
+            raise ValueError("this trainer wraps a video model (from_video_model), which has no digit classifier: "
+                             "stage 1 needs a frame CNN from build_lenet, build_stn_lenet or build_dcn_lenet")
         self.encoder.trainable = True
         self.frame_encoder.trainable = True
         self.frame_encoder.compile(

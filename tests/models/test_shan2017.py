@@ -175,3 +175,27 @@ def test_scaled_mnist_shifts_and_zooms_within_range():
     assert sides.min() >= 20 / 2.5 - 1.5 and sides.max() <= 20 + 1.5  # zoom 1 to 2.5 shrinks to [0.4, 1]
     centres = np.array([np.average(np.arange(64), weights=im.sum(1)) for im in images])
     assert np.abs(centres - 31.5).max() <= 0.2 * 64 + 1
+
+
+def test_a_saved_video_model_trains_on_through_from_video_model(tmp_path):
+    keras.utils.set_random_seed(0)
+    first = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10, lstm_units=16)
+    x, y = small_moving_mnist(40, "train", 1)
+    first.fit(x, y, epochs=1, batch_size=20, fine_tune=True, verbose=0)
+    first.model.save(tmp_path / "video.keras")
+
+    trainer = TwoStageTrainer.from_video_model(keras.saving.load_model(tmp_path / "video.keras"))
+    assert trainer.sequence_length == 3 and trainer.head.get_layer("lstm").units == 16
+    np.testing.assert_allclose(trainer.predict(x), first.predict(x), rtol=1e-5, atol=1e-6)
+    assert trainer.evaluate(x, y) == pytest.approx(first.evaluate(x, y))
+    before = [w.copy() for w in trainer.encoder.get_weights()]
+    trainer.fit(x, y, epochs=1, batch_size=20, fine_tune=True, verbose=0)
+    assert all(np.abs(a - b).max() > 0 for a, b in zip(before, trainer.encoder.get_weights()))
+    frozen = [w.copy() for w in trainer.encoder.get_weights()]
+    trainer.fit(x, y, epochs=1, batch_size=20, verbose=0)  # stage 2 proper: the CNN stays as it is
+    for a, b in zip(frozen, trainer.encoder.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="no digit classifier: stage 1 needs a frame CNN"):
+        trainer.pretrain(x[:, 0], y)
+    with pytest.raises(ValueError, match=r"must be a CNN-LSTM .*got a model with layers \['frame', 'conv1'"):
+        TwoStageTrainer.from_video_model(build_lenet())
