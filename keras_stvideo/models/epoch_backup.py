@@ -46,6 +46,7 @@ class EpochBackup(keras.callbacks.Callback):
         self.directory = pathlib.Path(directory)
         self.history = {}
         self.restored_epochs = 0
+        self._weights_file = None  # the weights file the state file names
 
     def _read_state(self):
         path = self.directory / STATE_FILE
@@ -62,6 +63,7 @@ class EpochBackup(keras.callbacks.Callback):
         self.restored_epochs = 0
         self.history = {}
         state = self._read_state()
+        self._weights_file = None if state is None else state["weights"]
         if state is None:
             return
         optimizer = self.model.optimizer
@@ -80,11 +82,11 @@ class EpochBackup(keras.callbacks.Callback):
         weights = f"epoch-{epoch + 1}.weights.h5"
         with atomic_path(self.directory / weights) as tmp:
             self.model.save_weights(tmp)
-        previous = self._read_state()
         with atomic_path(self.directory / STATE_FILE) as tmp:
             tmp.write_text(json.dumps({"epoch": epoch + 1, "weights": weights, "history": self.history}))
-        if previous is not None and previous["weights"] != weights:
-            (self.directory / previous["weights"]).unlink(missing_ok=True)
+        if self._weights_file not in (None, weights):
+            (self.directory / self._weights_file).unlink(missing_ok=True)
+        self._weights_file = weights
 
     def on_train_end(self, logs=None):
         # A later fit of the same model must not start at this run's restored epoch.

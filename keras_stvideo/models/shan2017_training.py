@@ -156,9 +156,9 @@ class TwoStageTrainer:
                                loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             # For a PyDataset, keras' shuffle reorders its batches with Python's global random state; a
             # resumed fit (EpochBackup) only repeats the interrupted one when shuffle=False.
-            kwargs = {"shuffle": shuffle} if labels is None else {"batch_size": batch_size, "shuffle": shuffle}
+            kwargs = {} if labels is None else {"batch_size": batch_size}
             return self.model.fit(videos, labels, epochs=epochs, validation_data=validation_data, verbose=verbose,
-                                  callbacks=callbacks, **kwargs)
+                                  callbacks=callbacks, shuffle=shuffle, **kwargs)
         if validation_data is not None:
             validation_data = (self.frame_features(validation_data[0]), validation_data[1])
         return self.fit_features(self.frame_features(videos), labels, epochs=epochs, batch_size=batch_size,
