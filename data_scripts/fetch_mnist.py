@@ -18,7 +18,7 @@ import urllib.request
 from tqdm import tqdm
 
 from keras_stvideo.data.download import sha256_of
-from keras_stvideo.data.files import atomic_path
+from keras_stvideo.utils.atomic import atomic_path
 from keras_stvideo.data.mnist import KERAS_CACHE, load_npz
 
 URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"

@@ -1,45 +1,44 @@
 """keras_stvideo: five spatio-temporal video-classification papers as Keras 3 code.
 
-The public API is loaded lazily: ``import keras_stvideo`` imports Keras and
-nothing heavier; ``keras_stvideo.build_lenet`` and friends import their model
-module on first use.
+Everything is exported lazily (``keras_stvideo.utils.lazy``): ``import
+keras_stvideo`` on its own imports neither Keras nor TensorFlow (so ``stvideo
+--help`` is instant); ``keras_stvideo.build_lenet`` and friends import their
+paper's module on first use. Where Keras is already imported, the custom layers
+are registered at once, so ``import keras, keras_stvideo`` followed by
+``keras.saving.load_model`` works; ``keras_stvideo.load_model`` works in every
+case (it registers every custom layer and model class, then loads).
 
 Example:
     >>> import keras_stvideo
     >>> model = keras_stvideo.build_lenet()  # doctest: +SKIP
 """
 
-import importlib
+import sys
+
+from keras_stvideo.utils.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
-# The layers are light (keras.ops only); importing them registers them for .keras loading.
-from keras_stvideo import layers  # noqa: E402
-
-# public name -> module that defines it (relative to this package)
-_LAZY_ATTRIBUTES = {
-    # Shan & Atanasov 2017 (paper 002)
-    "build_lenet": ".models.shan2017",
-    "build_stn_lenet": ".models.shan2017",
-    "build_dcn_lenet": ".models.shan2017",
-    "build_cnn_lstm": ".models.shan2017",
-    # Sun et al. 2015 (paper 001)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    # Shan & Atanasov 2017 (paper 002): models/attention_lstm
+    "build_lenet": ".models.attention_lstm",
+    "build_stn_lenet": ".models.attention_lstm",
+    "build_dcn_lenet": ".models.attention_lstm",
+    "build_cnn_lstm": ".models.attention_lstm",
+    # Sun et al. 2015 (paper 001): models/fstcn
     "build_fstcn": ".models.fstcn",
-}
+    # loading .keras files with every custom class registered
+    "load_model": ".saving",
+    # subpackages
+    "layers": ".layers",
+    "models": ".models",
+    "data": ".data",
+    "inference": ".inference",
+    "training": ".training",
+    "utils": ".utils",
+})
 
-_SUBPACKAGES = ("models", "data", "inference")
+if "keras" in sys.modules:  # Keras is loaded anyway: register the custom classes for keras.saving.load_model
+    from keras_stvideo.saving import register_all
 
-__all__ = sorted(_LAZY_ATTRIBUTES) + list(_SUBPACKAGES) + ["layers", "__version__"]
-
-
-def __getattr__(name):
-    if name in _SUBPACKAGES:
-        return importlib.import_module(f".{name}", __name__)
-    if name in _LAZY_ATTRIBUTES:
-        module = importlib.import_module(_LAZY_ATTRIBUTES[name], __name__)
-        return getattr(module, name)
-    raise AttributeError(f"module 'keras_stvideo' has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+    register_all()

@@ -22,7 +22,7 @@ cells = [
         "from keras_stvideo.data import MovingMNIST, load_mnist\n"
         "from keras_stvideo.data.samplers import sample_fstcn_clip_pair\n"
         "from keras_stvideo.inference import eighteen_views, predict_video, top_k_accuracy\n"
-        "from keras_stvideo.inference.fstcn import fstcn_test_pairs\n\n"
+        "from keras_stvideo.models.fstcn.inference import fstcn_test_pairs\n\n"
         "SMOKE = os.environ.get('KERAS_STVIDEO_SMOKE') == '1'\n"
         "keras.utils.set_random_seed(0)"
     ),

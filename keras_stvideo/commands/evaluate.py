@@ -23,13 +23,11 @@ def add_parser(subparsers):
 
 
 def run(args):
-    import keras
-
-    import keras_stvideo  # noqa: F401  (registers the custom layers)
     from keras_stvideo.data.video_index import VideoIndex
-    from keras_stvideo.inference.fstcn import evaluate_fstcn
+    from keras_stvideo.models.fstcn.inference import evaluate_fstcn
+    from keras_stvideo.saving import load_model
 
-    model = keras.saving.load_model(args.model)
+    model = load_model(args.model)
     index = VideoIndex.load(args.index)
     report = evaluate_fstcn(model, index, args.split, args.role, args.num_clips,
                             tuple(args.frame_size) if args.frame_size else None)

@@ -28,14 +28,14 @@ def export_and_check(model_path, out_dir, atol=1e-5, seed=0):
     import keras
     import numpy as np
 
-    import keras_stvideo  # noqa: F401  (registers the custom layers)
+    from keras_stvideo.saving import load_model
 
     out_dir = pathlib.Path(out_dir)
     if out_dir.exists():
         raise ValueError(f"output folder {out_dir} already exists; choose a new one")
     if not pathlib.Path(model_path).is_file():
         raise FileNotFoundError(f"model file not found: {model_path}")
-    model = keras.saving.load_model(model_path)
+    model = load_model(model_path)
     shape = tuple(model.input.shape[1:])
     if any(d is None for d in shape):
         raise ValueError(f"the model's input shape must be fully known to check it, got {model.input.shape}")

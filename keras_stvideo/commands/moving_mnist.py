@@ -35,7 +35,7 @@ def add_parser(subparsers):
 def run(args):
     from tqdm import tqdm
 
-    from keras_stvideo.data.files import atomic_path
+    from keras_stvideo.utils.atomic import atomic_path
     from keras_stvideo.data.moving_mnist import MovingMNIST
     from keras_stvideo.data.preview import write_preview
 

@@ -26,7 +26,7 @@ import keras
 import numpy as np
 
 from keras_stvideo.data import mnist as mnist_module
-from keras_stvideo.data.epochs import EpochCounter
+from keras_stvideo.training.epochs import EpochCounter
 from keras_stvideo.data.warp import elastic_displacements, warp_canvases
 
 AUGMENTATIONS = ("rotation", "scaling", "elastic")

@@ -4,7 +4,7 @@ import pathlib
 
 import numpy as np
 
-from keras_stvideo.data.files import atomic_path
+from keras_stvideo.utils.atomic import atomic_path
 
 
 def tile_sequences(videos, columns=None):

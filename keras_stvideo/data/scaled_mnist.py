@@ -18,7 +18,7 @@ import math
 import keras
 import numpy as np
 
-from keras_stvideo.data.epochs import EpochCounter
+from keras_stvideo.training.epochs import EpochCounter
 from keras_stvideo.data.warp import warp_canvases
 
 

@@ -4,7 +4,7 @@ import dataclasses
 import json
 import pathlib
 
-from keras_stvideo.data.files import atomic_path
+from keras_stvideo.utils.atomic import atomic_path
 
 ROLES = ("train", "validation", "test", "unused")
 

@@ -1,1 +1,8 @@
-"""keras_stvideo.models"""
+"""One subpackage per paper, named by the method's short name.
+
+- ``attention_lstm``: Shan & Atanasov 2017, LeNet / STN-LeNet / DCN-LeNet frame encoders + LSTM.
+- ``fstcn``: Sun et al. 2015, factorized spatio-temporal convolutional networks.
+
+Each holds its builders, its training, its reproduction (``reproduction.py``,
+run by ``stvideo reproduce``) and inference glue that only it uses.
+"""

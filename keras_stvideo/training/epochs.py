@@ -10,7 +10,7 @@ class EpochCounter:
     number; this counts those calls into ``self.epoch`` (0 for the first epoch,
     and for anything fetched before it, such as the batches keras peeks at).
     ``set_epoch(k)`` makes the next epoch k: a fit resumed at epoch k, given
-    ``keras_stvideo.models.epoch_backup.DatasetEpochSync(dataset)``, then draws the
+    ``keras_stvideo.training.epoch_backup.DatasetEpochSync(dataset)``, then draws the
     data an uninterrupted fit would have drawn. Subclasses may override
     ``on_new_epoch()`` to redraw per-epoch state (a shuffled order).
     """

@@ -21,24 +21,13 @@ import math
 import numpy as np
 import keras
 
-from keras_stvideo.models.shan2017 import build_cnn_lstm, build_lstm_head, feature_extractor
-
-
-LR_SCHEDULES = ("constant", "cosine")
-
-
-def check_lr_schedule(lr_schedule):
-    """Raise a ValueError naming the choices unless ``lr_schedule`` is one of ``LR_SCHEDULES``."""
-    if lr_schedule not in LR_SCHEDULES:
-        raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {lr_schedule!r}")
+from keras_stvideo.training.schedules import check_lr_schedule, learning_rate_schedule
+from keras_stvideo.models.attention_lstm.frame_encoders import build_cnn_lstm, build_lstm_head, feature_extractor
 
 
 def rmsprop(learning_rate, lr_schedule="constant", steps=None):
     """Stage 2's RMSProp: at a constant ``learning_rate`` (section IV-A) or cosine-decayed to 0 over ``steps``."""
-    check_lr_schedule(lr_schedule)
-    if lr_schedule == "cosine":
-        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
-    return keras.optimizers.RMSprop(learning_rate=learning_rate)
+    return keras.optimizers.RMSprop(learning_rate=learning_rate_schedule(learning_rate, lr_schedule, steps))
 
 
 class TwoStageTrainer:

@@ -4,7 +4,7 @@ import pytest
 from keras import ops
 
 from keras_stvideo import build_fstcn
-from keras_stvideo.models.fstcn import build_fstcn_auxiliary, build_lower_scls, fstcn_optimizer
+from keras_stvideo.models.fstcn.fstcn_model import build_fstcn_auxiliary, build_lower_scls, fstcn_optimizer
 
 SMALL = dict(input_size=112, fc_units=(32, 16), fusion_units=16)
 

@@ -24,7 +24,7 @@ import pathlib
 
 import keras
 
-from keras_stvideo.data.files import atomic_path
+from keras_stvideo.utils.atomic import atomic_path
 
 STATE_FILE = "state.json"
 

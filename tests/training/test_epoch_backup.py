@@ -7,9 +7,9 @@ import pytest
 from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.moving_mnist import MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST
-from keras_stvideo.models.epoch_backup import DatasetEpochSync, EpochBackup
-from keras_stvideo.models.shan2017 import build_lenet
-from keras_stvideo.models.shan2017_training import TwoStageTrainer
+from keras_stvideo.training.epoch_backup import DatasetEpochSync, EpochBackup
+from keras_stvideo.models.attention_lstm.frame_encoders import build_lenet
+from keras_stvideo.models.attention_lstm.training import TwoStageTrainer
 
 EPOCHS = 3
 

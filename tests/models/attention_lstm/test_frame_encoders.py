@@ -8,7 +8,7 @@ from keras_stvideo import build_cnn_lstm, build_dcn_lenet, build_lenet, build_st
 from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.moving_mnist import MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
-from keras_stvideo.models.shan2017_training import TwoStageTrainer, rmsprop
+from keras_stvideo.models.attention_lstm.training import TwoStageTrainer, rmsprop
 
 
 def conv_params(k, c_in, c_out, bias=True):

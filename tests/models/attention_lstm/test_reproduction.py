@@ -12,7 +12,7 @@ import pytest
 
 from keras_stvideo.data.mnist import load_mnist
 from keras_stvideo.data.moving_mnist import MovingMNIST
-from keras_stvideo.experiments.shan2017 import (
+from keras_stvideo.models.attention_lstm.experiment import (
     PAPER_RESULTS, ReproductionSettings, label_ceiling, markdown_table, run_reproduction,
 )
 

@@ -1,1 +1,0 @@
-"""Paper reproductions: experiment logic that the CLI and notebooks call."""

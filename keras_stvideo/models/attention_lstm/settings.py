@@ -1,0 +1,75 @@
+"""Shan & Atanasov 2017's reproduction as data: the paper's Table I and the settings of a run.
+
+Light to import (no Keras), so the command line can list the choices and
+validate the options before TensorFlow loads.
+"""
+
+import dataclasses
+import itertools
+import math
+
+from keras_stvideo.training.schedules import check_lr_schedule
+
+# Table I (variants x models: cross-entropy, accuracy %) and section IV-D (elastic digit gesture).
+PAPER_RESULTS = {
+    "normal": {"lenet": (1.44, 97.96), "stn": (1.98, 87.26), "dcn": (1.27, 99.62)},
+    "rotation": {"lenet": (1.42, 98.43), "stn": (1.97, 90.47), "dcn": (1.29, 99.70)},
+    "scaling": {"lenet": (1.52, 96.28), "stn": (1.99, 86.90), "dcn": (1.28, 99.41)},
+    "rotation_scaling": {"lenet": (1.51, 96.82), "stn": (1.99, 89.10), "dcn": (1.25, 99.46)},
+    "elastic": {"lenet": (1.48, 97.19), "stn": (1.48, 97.19), "dcn": (1.28, 99.30)},
+}
+MODEL_NAMES = {"lenet": "LeNet-LSTM", "stn": "STN-LSTM", "dcn": "DCN-LSTM"}
+PROTOCOLS = ("paper", "clean")
+
+
+@dataclasses.dataclass
+class ReproductionSettings:
+    """Everything that sets the size of a run; the defaults are the paper's (section IV-A)."""
+
+    settings_per_class: int = 10  # 10 rotation/scale settings x 100 classes x 5 frames = 5,000 images
+    sequence_length: int = 5
+    lstm_epochs: int = 10
+    lstm_batch_size: int = 50
+    lstm_learning_rate: float = 1e-3
+    lstm_units: int = 8
+    fine_tune: bool = False
+    pretrain_epochs: int = 1  # not stated in the paper
+    pretrain_samples: int = 60000  # all MNIST training digits
+    pretrain_batch_size: int = 128  # not stated in the paper
+    label_order: str = "drawn"  # section III; "sorted" makes the label a function of the video
+    train_videos: int = 0  # 0: the paper's settings_per_class x 100 classes; else that many random videos
+    fresh_videos: bool = False  # with fine_tune and train_videos: train_videos new videos every epoch
+    lr_schedule: str = "constant"  # stage 2; "cosine" decays lstm_learning_rate to 0 over lstm_epochs
+    mixed_precision: bool = False  # build and train in keras' "mixed_bfloat16" policy (softmax kept float32)
+    init_model: str = ""  # a trained video model (.keras) to continue in stage 2, in place of stage 1 and a new one
+
+    def __post_init__(self):
+        check_lr_schedule(self.lr_schedule)
+        if self.fresh_videos and not (self.fine_tune and self.train_videos):
+            raise ValueError(
+                "fresh_videos needs fine_tune=True and train_videos > 0 (new videos each epoch are rendered "
+                f"while training end to end), got fine_tune={self.fine_tune!r}, train_videos={self.train_videos!r}"
+            )
+
+    @classmethod
+    def quick(cls):
+        """A reduced run for 2 CPU cores in a few minutes: fewer videos and pre-training digits."""
+        return cls(settings_per_class=2, pretrain_samples=3000)
+
+
+def label_ceiling(num_digits=2):
+    """Best accuracy and cross-entropy any classifier can reach on unseen videos with drawn-order labels.
+
+    A video shows its digits but not the order they were drawn in, so all
+    orderings of one multiset of digits are equally likely given the video. With
+    uniform digits the best guess is right with probability ``1 / orderings``:
+    accuracy = (number of multisets) / 10^d, cross-entropy = E[log(orderings)].
+    For two digits: 55% and 0.9 ln 2 = 0.62.
+    """
+    tuples = list(itertools.product(range(10), repeat=num_digits))
+    orderings = [math.factorial(num_digits) / math.prod(math.factorial(t.count(d)) for d in set(t)) for t in tuples]
+    accuracy = sum(1 / k for k in orderings) / len(tuples)
+    cross_entropy = sum(math.log(k) for k in orderings) / len(tuples)
+    return accuracy, cross_entropy
+
+

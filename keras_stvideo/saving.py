@@ -1,0 +1,30 @@
+"""``load_model``: load a ``.keras`` file with every keras_stvideo class registered.
+
+Keras finds a custom class in a ``.keras`` file only once the module that
+registers it has been imported. ``import keras_stvideo`` is lazy (it imports
+no Keras), so this imports every registering module first.
+
+Example:
+    >>> model = keras_stvideo.load_model("dcn_lstm.keras")  # doctest: +SKIP
+"""
+
+import importlib
+
+# Every module that registers a class with keras.saving.register_keras_serializable.
+REGISTERING_MODULES = (
+    "keras_stvideo.layers",
+)
+
+
+def register_all():
+    """Import every module that registers a keras_stvideo class with Keras."""
+    for name in REGISTERING_MODULES:
+        importlib.import_module(name)
+
+
+def load_model(path, **kwargs):
+    """``keras.saving.load_model(path, **kwargs)`` after ``register_all()``."""
+    import keras
+
+    register_all()
+    return keras.saving.load_model(path, **kwargs)

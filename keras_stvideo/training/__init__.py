@@ -1,0 +1,13 @@
+"""Training code shared by several papers: resumable fits, epoch-aware datasets.
+
+- ``epoch_backup``: ``EpochBackup`` (atomic per-epoch state, resume) and ``DatasetEpochSync``.
+- ``epochs``: the ``EpochCounter`` mixin for PyDatasets that draw new data every epoch.
+"""
+
+from keras_stvideo.utils.lazy import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "EpochBackup": ".epoch_backup",
+    "DatasetEpochSync": ".epoch_backup",
+    "EpochCounter": ".epochs",
+})
