@@ -9,9 +9,14 @@ import (no Keras at module level) and defines:
   the experiment with a progress line per step, writes ``results.json`` and
   ``results.md`` into ``--out`` and prints the paper's table beside the measured one.
 
+Every reproduction also takes ``--devices N`` (added here, not by each paper):
+its whole run, models and fits included, happens inside
+``keras_stvideo.training.distribution.data_parallel(N)``.
+
 A sixth paper adds one line here.
 """
 
+import functools
 import importlib
 
 REPRODUCTIONS = {
@@ -24,3 +29,27 @@ def load_reproduction(name):
     if name not in REPRODUCTIONS:
         raise ValueError(f"no reproduction named {name!r}; choose one of {sorted(REPRODUCTIONS)}")
     return importlib.import_module(REPRODUCTIONS[name])
+
+
+def add_device_argument(parser):
+    """``--devices N``: train data-parallel on N devices (TensorFlow or JAX; see ``training.distribution``)."""
+    parser.add_argument("--devices", type=int, default=1,
+                        help="train data-parallel on this many devices (GPUs, else CPUs): MirroredStrategy on "
+                             "TensorFlow (MultiWorkerMirroredStrategy when TF_CONFIG is set), DataParallel on JAX")
+
+
+def run_on_devices(run, args):
+    """``run(args)`` inside ``data_parallel(args.devices)``; one device runs it as it is."""
+    if args.devices < 1:
+        raise ValueError(f"--devices must be a positive number of devices, got {args.devices}")
+    if args.devices == 1:
+        return run(args)
+    from keras_stvideo.training.distribution import data_parallel
+
+    with data_parallel(args.devices):
+        return run(args)
+
+
+def command_function(reproduction):
+    """The function ``stvideo reproduce <paper>`` calls with the parsed options."""
+    return functools.partial(run_on_devices, reproduction.run)

@@ -4,7 +4,7 @@ The papers and their options come from ``keras_stvideo.reproductions``; this
 module only builds one sub-command per registered reproduction.
 """
 
-from keras_stvideo.reproductions import REPRODUCTIONS, load_reproduction
+from keras_stvideo.reproductions import REPRODUCTIONS, add_device_argument, command_function, load_reproduction
 
 
 def add_parser(subparsers):
@@ -20,5 +20,6 @@ def add_parser(subparsers):
         paper_parser = papers.add_parser(name, help=reproduction.DESCRIPTION.split(". ")[0],
                                          description=reproduction.DESCRIPTION)
         reproduction.add_arguments(paper_parser)
-        paper_parser.set_defaults(func=reproduction.run)
+        add_device_argument(paper_parser)
+        paper_parser.set_defaults(func=command_function(reproduction))
     return parser

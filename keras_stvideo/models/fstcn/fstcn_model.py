@@ -120,7 +120,7 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
         features.append(_fc_stack(x, "tcl", fc_dropout, fc_units))
     x = features[0] if len(features) == 1 else keras.layers.Concatenate(name="paths_concat")(features)
     x = keras.layers.Dense(fusion_units, activation="relu", name="fusion_fc")(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", name="classifier")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", dtype="float32", name="classifier")(x)
     return keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs, name=name)
 
 
@@ -144,7 +144,7 @@ def build_fstcn_auxiliary(num_classes, lower_scls=None, input_size=204, fine_tun
     x = keras.layers.Flatten(name="aux_flatten")(x)
     x = keras.layers.Dense(4096, activation="relu", name="aux_fc4096")(x)
     x = keras.layers.Dense(2048, activation="relu", name="aux_fc2048")(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", name="aux_classifier")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", dtype="float32", name="aux_classifier")(x)
     model = keras.Model(inputs, outputs, name=name)
     if fine_tune_last_three:
         for layer in model.layers:
