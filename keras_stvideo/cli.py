@@ -14,6 +14,7 @@ import sys
 COMMAND_MODULES = (
     "moving_mnist",
     "reproduce",
+    "compare",
     "export",
     "evaluate",
 )

@@ -1,0 +1,55 @@
+"""``stvideo compare``: the five methods on one generated motion task, one table."""
+
+from keras_stvideo.comparison import METHODS
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "compare",
+        help="train every method on the same generated motion clips and print one table",
+        description=(
+            "Train each of the five methods at a reduced size on the same generated motion clips (the label is "
+            "the motion), under the same budget, and print accuracy, parameters, training time and inference "
+            "clips/s. Writes comparison.json and comparison.md."
+        ),
+    )
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=tuple(METHODS))
+    parser.add_argument("--quick", action="store_true", help="fewer clips and epochs (a few minutes a method)")
+    parser.add_argument("--smoke", action="store_true", help="tiny clips and one epoch: checks the wiring only")
+    parser.add_argument("--train-clips", type=int, default=None)
+    parser.add_argument("--test-clips", type=int, default=None)
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="out/compare", help="output folder")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def settings_from_args(args):
+    """One ``CompareSettings`` from the options; a ValueError names a bad one."""
+    import dataclasses
+
+    from keras_stvideo.comparison import CompareSettings
+
+    if args.quick and args.smoke:
+        raise ValueError("--quick and --smoke exclude each other")
+    settings = CompareSettings.smoke() if args.smoke else CompareSettings.quick() if args.quick else CompareSettings()
+    changes = {key: getattr(args, key) for key in ("train_clips", "test_clips", "epochs")
+               if getattr(args, key) is not None}
+    return dataclasses.replace(settings, seed=args.seed, **changes)
+
+
+def run(args):
+    import time
+
+    from keras_stvideo.comparison import markdown_table, run_comparison, save_comparison
+
+    settings = settings_from_args(args)
+    start = time.perf_counter()
+    rows = run_comparison(settings, methods=tuple(args.methods))
+    seconds = time.perf_counter() - start
+    print()
+    print(markdown_table(rows, settings))
+    json_path, md_path = save_comparison(rows, settings, args.out, seconds)
+    print(f"\n{seconds / 60:.1f} minutes; wrote {json_path} and {md_path}")
+    return 0

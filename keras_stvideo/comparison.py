@@ -1,0 +1,181 @@
+"""The five methods side by side on one generated motion task (``stvideo compare``).
+
+Every method trains at a reduced size on the same clips of ``MotionClips`` (the
+label is the motion, so a model must use time), under the same budget (the same
+training clips and epochs), and is scored on the same test clips: accuracy,
+parameters, training time and inference clips per second. Unsupervised methods
+are scored by their paper's protocol (a classifier fine-tuned or trained on
+frozen features after the unsupervised stage).
+
+Each method's recipe lives in its own folder, ``models/<method>/comparison.py``,
+and defines ``PAPER`` (the paper's short citation), ``REDUCED`` (what is reduced
+from the paper's setting, and why) and ``train(task) -> (model, predict)``:
+the trained model (for its parameter count) and a function from clips
+``(N, T, H, W, 3)`` in [0, 1] to class probabilities. A method listed in
+``METHODS`` whose recipe module does not exist yet is reported as such, not hidden.
+
+Example:
+    >>> rows = run_comparison(CompareSettings.quick())  # doctest: +SKIP
+"""
+
+import dataclasses
+import importlib
+import json
+import pathlib
+import time
+
+# method name -> recipe module; in the order of the papers' publication
+METHODS = {
+    "stcsae": "keras_stvideo.models.stcsae.comparison",
+    "fstcn": "keras_stvideo.models.fstcn.comparison",
+    "attention_lstm": "keras_stvideo.models.attention_lstm.comparison",
+    "siamese_c3d": "keras_stvideo.models.siamese_c3d.comparison",
+    "tesnet": "keras_stvideo.models.tesnet.comparison",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class CompareSettings:
+    """The shared task and budget: every method sees the same clips for the same epochs."""
+
+    train_clips: int = 1200
+    test_clips: int = 600
+    frame_size: int = 64
+    num_frames: int = 16
+    epochs: int = 8
+    batch_size: int = 16
+    seed: int = 0
+
+    def __post_init__(self):
+        for name in ("train_clips", "test_clips", "frame_size", "num_frames", "epochs", "batch_size"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+    @classmethod
+    def quick(cls):
+        """A few minutes per method on 2 CPU cores."""
+        return cls(train_clips=480, test_clips=240, epochs=4)
+
+    @classmethod
+    def smoke(cls):
+        """Seconds per method: for tests and CI, not for conclusions."""
+        return cls(train_clips=24, test_clips=12, frame_size=32, num_frames=13, epochs=1, batch_size=8)
+
+
+@dataclasses.dataclass
+class ComparisonTask:
+    """What a recipe gets: clips in [0, 1] (N, T, H, W, 3), integer labels, the budget."""
+
+    x_train: object
+    y_train: object
+    x_test: object
+    y_test: object
+    num_classes: int
+    class_names: list
+    epochs: int
+    batch_size: int
+    seed: int
+
+
+def make_task(settings):
+    """The generated motion task of ``settings``: training and test clips from disjoint seeds."""
+    from keras_stvideo.data.motion_clips import MotionClips
+
+    clips = MotionClips(frame_size=settings.frame_size, num_frames=settings.num_frames, seed=settings.seed)
+    x_train, y_train = clips.generate(settings.train_clips, seed=(settings.seed, 0), dtype="float32")
+    x_test, y_test = clips.generate(settings.test_clips, seed=(settings.seed, 1), dtype="float32")
+    return ComparisonTask(x_train, y_train, x_test, y_test, clips.num_classes, list(clips.class_names),
+                          settings.epochs, settings.batch_size, settings.seed)
+
+
+def load_recipe(method):
+    """The recipe module of ``method``, or None when that method is not in the package yet."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {tuple(METHODS)}, got {method!r}")
+    try:
+        return importlib.import_module(METHODS[method])
+    except ModuleNotFoundError as error:
+        if error.name and METHODS[method].startswith(error.name):
+            return None
+        raise
+
+
+def evaluate_method(recipe, task):
+    """Train one recipe on ``task``; its accuracy (%), parameters, training seconds and inference clips/s."""
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(task.seed)
+    start = time.perf_counter()
+    model, predict = recipe.train(task)
+    train_seconds = time.perf_counter() - start
+    predict(task.x_test[:2])  # warm up (tracing, compilation) before timing inference
+    start = time.perf_counter()
+    probabilities = np.asarray(predict(task.x_test))
+    predict_seconds = time.perf_counter() - start
+    return {
+        "accuracy": 100.0 * float(np.mean(probabilities.argmax(axis=-1) == task.y_test)),
+        "parameters": int(model.count_params()),
+        "train_seconds": train_seconds,
+        "clips_per_second": len(task.x_test) / predict_seconds,
+    }
+
+
+def run_comparison(settings, methods=tuple(METHODS), log=print):
+    """One row per method (in ``METHODS`` order): the measured scores, or ``status: "not yet there"``."""
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(f"methods must be among {tuple(METHODS)}, got {unknown!r}")
+    log(f"task: {settings.train_clips} training and {settings.test_clips} test clips of {settings.num_frames} "
+        f"frames of {settings.frame_size} x {settings.frame_size}, {settings.epochs} epoch(s)")
+    task = make_task(settings)
+    rows = []
+    for method in methods:
+        recipe = load_recipe(method)
+        if recipe is None:
+            rows.append({"method": method, "status": "not yet there"})
+            log(f"[{method}] not in the package yet")
+            continue
+        log(f"[{method}] training ({recipe.REDUCED})")
+        row = {"method": method, "paper": recipe.PAPER, "reduced": recipe.REDUCED, "status": "measured"}
+        row.update(evaluate_method(recipe, task))
+        rows.append(row)
+        log(f"[{method}] accuracy {row['accuracy']:.1f}% (chance {100 / task.num_classes:.1f}%), "
+            f"{row['parameters']:,} parameters, {row['train_seconds']:.0f} s training, "
+            f"{row['clips_per_second']:.1f} clips/s")
+    return rows
+
+
+def markdown_table(rows, settings):
+    """The comparison as a Markdown table, with the task and chance above it."""
+    lines = [
+        f"Generated motion clips ({settings.num_frames} frames of {settings.frame_size} x {settings.frame_size}, "
+        f"6 motions, chance {100 / 6:.1f}%): {settings.train_clips} training clips, {settings.test_clips} test "
+        f"clips, {settings.epochs} epoch(s), seed {settings.seed}.",
+        "",
+        "| method | paper | test accuracy | parameters | training time | inference | reduced from the paper |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        if row["status"] != "measured":
+            lines.append(f"| {row['method']} | | {row['status']} | | | | |")
+            continue
+        lines.append(f"| {row['method']} | {row['paper']} | {row['accuracy']:.1f}% | {row['parameters']:,} | "
+                     f"{row['train_seconds']:.0f} s | {row['clips_per_second']:.1f} clips/s | {row['reduced']} |")
+    return "\n".join(lines)
+
+
+def save_comparison(rows, settings, out_dir, seconds):
+    """Write comparison.json and comparison.md atomically into ``out_dir``; return their paths."""
+    from keras_stvideo.utils.atomic import atomic_path
+
+    out_dir = pathlib.Path(out_dir)
+    json_path, md_path = out_dir / "comparison.json", out_dir / "comparison.md"
+    payload = {"settings": dataclasses.asdict(settings), "seconds": seconds, "rows": rows}
+    with atomic_path(json_path) as tmp:
+        tmp.write_text(json.dumps(payload, indent=2))
+    with atomic_path(md_path) as tmp:
+        tmp.write_text("# Five methods on generated motion clips\n\n" + markdown_table(rows, settings)
+                       + f"\n\nThe whole comparison took {seconds / 60:.1f} minutes.\n")
+    return json_path, md_path

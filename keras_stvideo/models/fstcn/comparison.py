@@ -1,0 +1,62 @@
+"""FstCN's entry in ``stvideo compare``: the two-path network on V_clip / V_diff pairs of each clip.
+
+See ``keras_stvideo.comparison`` for the task and the budget.
+"""
+
+import numpy as np
+
+PAPER = "Sun et al. 2015"
+REDUCED = ("clip pairs of l_t = 4 frames at stride s_t = 3, d_t = 3 (16-frame clips hold no 30-frame span), "
+           "frames upsampled to 112 x 112 (the smallest size the lower SCLs' strides allow), FC 256-128 and "
+           "fusion 128 instead of 4096-2048-2048 (a few hundred clips), trained from scratch (no ImageNet)")
+CLIP_LENGTH, STRIDE, DIFF_OFFSET, INPUT_SIZE = 4, 3, 3, 112
+
+
+def clip_pairs(clips, starts):
+    """(V_clip, V_diff) of every clip from its start frame (section 2.2), frames resized to ``INPUT_SIZE``."""
+    import keras
+
+    from keras_stvideo.data.samplers import fstcn_clip_indices
+
+    indices = starts[:, None] + fstcn_clip_indices(0, CLIP_LENGTH, STRIDE)[None, :]
+    rows = np.arange(len(clips))[:, None]
+    v_clip = clips[rows, indices]
+    v_diff = np.abs(v_clip - clips[rows, indices + DIFF_OFFSET])
+    n, t, h, w, c = v_clip.shape
+
+    def resize(frames):
+        frames = keras.ops.image.resize(frames.reshape(n * t, h, w, c), (INPUT_SIZE, INPUT_SIZE))
+        return keras.ops.convert_to_numpy(frames).reshape(n, t, INPUT_SIZE, INPUT_SIZE, c)
+
+    return [resize(v_clip), resize(v_diff)]
+
+
+def _latest_start(clips):
+    latest = clips.shape[1] - ((CLIP_LENGTH - 1) * STRIDE + DIFF_OFFSET + 1)
+    if latest < 0:
+        raise ValueError(f"FstCN's clip pairs need at least {(CLIP_LENGTH - 1) * STRIDE + DIFF_OFFSET + 1} frames, "
+                         f"got clips of {clips.shape[1]}")
+    return latest
+
+
+def train(task):
+    """Train a reduced FstCN on ``task`` (random pair starts each epoch); return (model, predict)."""
+    import keras
+
+    from keras_stvideo.models.fstcn.fstcn_model import build_fstcn
+
+    latest = _latest_start(task.x_train)
+    model = build_fstcn(task.num_classes, input_size=INPUT_SIZE, clip_length=CLIP_LENGTH, fc_units=(256, 128),
+                        fusion_units=128)
+    model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    rng = np.random.default_rng(task.seed)
+    for _ in range(task.epochs):
+        starts = rng.integers(0, latest + 1, size=len(task.x_train))
+        model.fit(clip_pairs(task.x_train, starts), task.y_train, batch_size=task.batch_size, epochs=1, verbose=0)
+
+    def predict(clips):
+        starts = np.full(len(clips), _latest_start(clips) // 2)  # the middle pair
+        return model.predict(clip_pairs(clips, starts), batch_size=task.batch_size, verbose=0)
+
+    return model, predict
