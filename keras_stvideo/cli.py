@@ -13,6 +13,7 @@ import sys
 # Order here is the order ``stvideo --help`` lists them.
 COMMAND_MODULES = (
     "moving_mnist",
+    "motion_clips",
     "reproduce",
     "compare",
     "export",

@@ -7,6 +7,8 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "load_mnist": ".mnist",
     "MovingMNIST": ".moving_mnist",
     "MovingMNISTSequence": ".moving_mnist",
+    "MotionClips": ".motion_clips",
+    "MotionClipsSequence": ".motion_clips",
     # real video (KTH, UCF101, HMDB51)
     "read_video": ".video",
     "VideoIndex": ".video_index",
