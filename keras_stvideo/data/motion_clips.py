@@ -505,6 +505,36 @@ class MotionClips:
         self.digits = digits
         self.seed = seed
 
+    def get_config(self):
+        """The constructor's arguments (without ``digits``), e.g. to record the task beside results."""
+        return {
+            "frame_size": list(self.frame_size),
+            "num_frames": self.num_frames,
+            "motions": list(self.motions),
+            "objects": self.objects,
+            "num_actors": self.num_actors,
+            "num_clutter": self.num_clutter,
+            "actor_size_range": list(self.actor_size_range),
+            "speed_range": list(self.speed_range),
+            "zoom_range": list(self.zoom_range),
+            "rotation_range": list(self.rotation_range),
+            "background_speed_range": list(self.background_speed_range),
+            "jitter": self.jitter,
+            "seed": self.seed,
+        }
+
+    def train_test(self, num_train, num_test, seed=None, dtype="float32"):
+        """A training and a test set from two separate streams of one seed: ``((x, y), (x_test, y_test))``.
+
+        The training clips are ``generate(num_train, seed=[seed, 0])`` and the test
+        clips ``generate(num_test, seed=[seed, 1])`` (``seed`` defaults to the
+        generator's, else 0), so the two never share a clip.
+        """
+        seed = (self.seed if self.seed is not None else 0) if seed is None else seed
+        base = list(seed) if isinstance(seed, (list, tuple)) else [seed]
+        return (self.generate(num_train, seed=base + [0], dtype=dtype),
+                self.generate(num_test, seed=base + [1], dtype=dtype))
+
     @property
     def num_classes(self):
         return len(self.motions)

@@ -61,6 +61,18 @@ def test_same_seed_same_bytes_other_seed_differs():
     assert make(seed=9, **SMALL).generate(5, seed=3)[0].tobytes() == a.tobytes()
 
 
+def test_train_test_streams_and_config():
+    gen = make(seed=4, **SMALL)
+    (x, y), (x_test, y_test) = gen.train_test(3, 2)
+    assert x.dtype == np.float32 and x.shape[0] == 3 and x_test.shape[0] == 2
+    np.testing.assert_array_equal(x, gen.generate(3, seed=[4, 0], dtype="float32")[0])
+    np.testing.assert_array_equal(x_test, gen.generate(2, seed=[4, 1], dtype="float32")[0])
+    config = gen.get_config()
+    assert config["frame_size"] == [32, 32] and config["motions"] == list(gen.motions)
+    again = MotionClips(**config)
+    assert again.generate(2)[0].tobytes() == gen.generate(2)[0].tobytes()
+
+
 def test_requested_labels_are_rendered():
     gen = make(motions=MOTIONS, **SMALL)
     labels = np.arange(8)
@@ -283,7 +295,7 @@ def test_a_single_frame_model_stays_at_chance_a_clip_model_does_not():
     """Train a small 2D CNN on single frames and a small 3D CNN on clips, briefly, on the same clips."""
     import keras
 
-    gen = make(frame_size=32, num_frames=8, motions=("left", "right", "up", "down"))
+    gen = make(frame_size=32, num_frames=8)  # the six default classes, default nuisances scaled to 32 pixels
     x, y = gen.generate(1200, seed=1, dtype="float32")
     x_test, y_test = gen.generate(400, seed=2, dtype="float32")
     rng = np.random.default_rng(0)
@@ -318,7 +330,7 @@ def test_a_single_frame_model_stays_at_chance_a_clip_model_does_not():
         accuracy[name] = model.evaluate(test_inputs, y_test, verbose=0)[1]
     chance = 1.0 / gen.num_classes
     assert accuracy["frame"] < chance + 0.1, accuracy
-    assert accuracy["clip"] > chance + 0.35, accuracy
+    assert accuracy["clip"] > chance + 0.3, accuracy  # 0.69 when written
 
 
 # ----------------------------------------------------------------------------- the PyDataset
