@@ -211,13 +211,27 @@ def half_pixel_phases(images):
     The same as ``shift_periodic`` at those offsets: a half-pixel shift is the
     mean of a pixel and its wrapped-around neighbour before it.
     """
-    before_row = np.concatenate([images[:, -1:], images[:, :-1]], axis=1)
-    rows = (images + before_row) * np.float32(0.5)
-    before_col = np.concatenate([images[:, :, -1:], images[:, :, :-1]], axis=2)
-    cols = (images + before_col) * np.float32(0.5)
-    before_both = np.concatenate([rows[:, :, -1:], rows[:, :, :-1]], axis=2)
-    both = (rows + before_both) * np.float32(0.5)
-    return np.stack([images, cols, rows, both], axis=1)
+    images = np.asarray(images, np.float32)
+    out = np.empty((images.shape[0], 4) + images.shape[1:], np.float32)
+    out[:, 0] = images
+
+    def half_shift(source, axis, target):
+        # target = (source + source shifted by one along axis, wrapping around) / 2, written in place
+        first = [slice(None)] * source.ndim
+        rest = list(first)
+        first[axis], rest[axis] = slice(0, 1), slice(1, None)
+        last = list(first)
+        last[axis] = slice(-1, None)
+        before = list(first)
+        before[axis] = slice(None, -1)
+        np.add(source[tuple(rest)], source[tuple(before)], out=target[tuple(rest)])
+        np.add(source[tuple(first)], source[tuple(last)], out=target[tuple(first)])
+        target *= np.float32(0.5)
+
+    half_shift(images, 2, out[:, 1])  # columns
+    half_shift(images, 1, out[:, 2])  # rows
+    half_shift(out[:, 2], 2, out[:, 3])  # both
+    return out
 
 
 def upsample_twice(images):
@@ -287,8 +301,9 @@ def _window_coordinates(size, centers, angles, extents, side):
     src_c = (cos * rel_c + middle)[:, None, :] - (sin * rel_r)[:, :, None]
     src_r = (sin * rel_c)[:, None, :] + (cos * rel_r + middle)[:, :, None]
     limit = np.float32(2 * size + 1)
-    np.clip(src_r, 0.0, limit, out=src_r)
-    np.clip(src_c, 0.0, limit, out=src_c)
+    for coordinate in (src_r, src_c):  # clip to the padded table (np.clip is slower than the two ufuncs)
+        np.maximum(coordinate, np.float32(0.0), out=coordinate)
+        np.minimum(coordinate, limit, out=coordinate)
     return origin, src_r.astype(np.int32), src_c.astype(np.int32)  # truncation is floor: both are >= 0
 
 
@@ -695,11 +710,13 @@ class MotionClips:
             chunk = params.select(slice(begin, begin + clips_per_chunk))
             m = len(chunk.labels)
             world = self.render_worlds(chunk)
-            phased = half_pixel_phases(world)  # (m, 4, H, W, 3)
-            np.clip(phased, 0.0, 1.0, out=phased)
+            phased = half_pixel_phases(world)  # (m, 4, H, W, 3), in [0, 1]: convex mixtures of colours
             phased *= np.float32(255.0)
-            phased = np.rint(phased).astype(np.uint8).reshape(4 * m, height, width, 3)
-            tiled = np.tile(phased, (1, 2, 2, 1))
+            np.rint(phased, out=phased)
+            tiled = np.empty((4 * m, 2 * height, 2 * width, 3), np.uint8)  # each image 2 x 2 times
+            tiled[:, :height, :width] = phased.reshape(4 * m, height, width, 3)
+            tiled[:, :height, width:] = tiled[:, :height, :width]
+            tiled[:, height:] = tiled[:, :height]
             windows = np.lib.stride_tricks.sliding_window_view(tiled, (height, width, 3), axis=(1, 2, 3))
             offsets = chunk.world_offsets.reshape(m * t, 2)
             whole = np.floor(offsets)
