@@ -848,7 +848,7 @@ class MotionClips:
         root.parent.mkdir(parents=True, exist_ok=True)
         tmp = pathlib.Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.", suffix=".part"))
         try:
-            entries, names = [], []
+            entries = []
             for begin, params in self._chunks(len(labels), seed, labels):
                 clips = self.render(params)
                 for offset, (clip, label) in enumerate(zip(clips, params.labels)):
@@ -862,7 +862,6 @@ class MotionClips:
                         for k in range(1, num_splits + 1)
                     }
                     entries.append(VideoEntry(relative, int(label), splits, group=f"{group:02d}"))
-                    names.append(relative)
                 if progress is not None:
                     progress(len(clips))
             split_dir = tmp / "splits"
