@@ -329,8 +329,9 @@ def test_a_single_frame_model_stays_at_chance_a_clip_model_does_not():
         model.fit(inputs, y, epochs=10, batch_size=32, verbose=0)
         accuracy[name] = model.evaluate(test_inputs, y_test, verbose=0)[1]
     chance = 1.0 / gen.num_classes
+    print(f"test accuracy: single frames {accuracy['frame']:.3f}, clips {accuracy['clip']:.3f}, chance {chance:.3f}")
     assert accuracy["frame"] < chance + 0.1, accuracy
-    assert accuracy["clip"] > chance + 0.3, accuracy  # 0.69 when written
+    assert accuracy["clip"] > chance + 0.3, accuracy  # 0.62 when written (single frames 0.15)
 
 
 # ----------------------------------------------------------------------------- the PyDataset
