@@ -1,52 +1,135 @@
-"""Reading videos into numpy arrays with imageio (PyAV plugin)."""
+"""Reading videos into numpy arrays with PyAV, frame by frame.
+
+Frames are decoded one at a time and only the frames really decoded are
+returned: a truncated or partly corrupt file (e.g. a partly downloaded UCF101
+AVI) is never padded with the uninitialised frames a reader that pre-allocates
+the header's frame count would return. When fewer frames decode than the
+header announces, ``read_video`` warns with ``TruncatedVideoWarning`` (naming
+the file and both counts) or, with ``on_truncated="raise"``, raises
+``TruncatedVideoError``. ``verify_video`` decodes a whole file without keeping
+it, for checking a dataset once after unpacking.
+"""
 
 import pathlib
+import warnings
 
 import numpy as np
+
+ON_TRUNCATED = ("warn", "raise")
 
 
 class VideoDecodeError(ValueError):
     """A video file exists but cannot be decoded; the message names the file."""
 
 
-def read_video(path, size=None, frame_range=None, stride=1):
-    """Read a video as a (T, H, W, C) uint8 array.
+class TruncatedVideoError(VideoDecodeError):
+    """Fewer frames decode than the file's header announces (a truncated or corrupt file)."""
+
+
+class TruncatedVideoWarning(UserWarning):
+    """``read_video`` returned only the frames that decode, fewer than the header announces."""
+
+
+def _decode(path, start=0, stop=None, stride=1, keep=True):
+    """Decode frames [start, stop) every ``stride``; return (kept frames, decoded count, header count, error, stopped)."""
+    import av
+
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as error:
+        raise VideoDecodeError(f"cannot decode video {path}: {error}") from error
+    with container:
+        if not container.streams.video:
+            raise VideoDecodeError(f"cannot decode video {path}: the file has no video stream")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        header = int(stream.frames or 0) or None
+        frames, decoded, failure, stopped = [], 0, None, False
+        try:
+            for frame in container.decode(stream):
+                if keep and decoded >= start and (decoded - start) % stride == 0:
+                    frames.append(frame.to_ndarray(format="rgb24"))
+                decoded += 1
+                if stop is not None and decoded >= stop:
+                    stopped = True
+                    break
+        except (av.error.FFmpegError, OSError) as error:  # a truncated or corrupt packet ends the video
+            failure = error
+    return frames, decoded, header, failure, stopped
+
+
+def _shortfall(path, decoded, header, failure):
+    """The message for a video that decoded fewer frames than it should, or None when it is complete."""
+    if header is not None and decoded >= header:
+        return None
+    if header is None and failure is None:
+        return None
+    announced = f"of the {header} frames its header announces" if header else "frames (the header gives no count)"
+    reason = f" before the error: {failure}" if failure is not None else ""
+    return f"video {path}: only {decoded} {announced} could be decoded{reason}; the file is truncated or corrupt"
+
+
+def verify_video(path):
+    """Decode every frame of ``path`` once without keeping it; return the frame count.
+
+    Raises:
+        FileNotFoundError: no such file.
+        VideoDecodeError: the file does not decode at all.
+        TruncatedVideoError: fewer frames decode than the header announces.
+    """
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"video file not found: {path}")
+    _, decoded, header, failure, _ = _decode(path, keep=False)
+    if decoded == 0:
+        raise VideoDecodeError(f"cannot decode video {path}: no frame decodes" + (f" ({failure})" if failure else ""))
+    message = _shortfall(path, decoded, header, failure)
+    if message:
+        raise TruncatedVideoError(message)
+    return decoded
+
+
+def read_video(path, size=None, frame_range=None, stride=1, on_truncated="warn"):
+    """Read a video as a (T, H, W, C) uint8 array of the frames that really decode.
 
     Args:
         path: video file (AVI, MP4, ... anything FFmpeg decodes).
         size: optional (height, width) to resize every frame to.
         frame_range: optional (start, stop) frame indices, stop exclusive
-            (KTH's ``00sequences.txt`` ranges are converted by the caller).
+            (KTH's ``00sequences.txt`` ranges are converted by the caller);
+            a stop past the end of the video is clipped to it.
         stride: keep every ``stride``-th frame.
+        on_truncated: when fewer frames decode than the header announces
+            (a truncated or corrupt file): ``"warn"`` returns the frames that
+            decoded with a ``TruncatedVideoWarning`` naming the file and both
+            counts; ``"raise"`` raises ``TruncatedVideoError``.
 
     Example:
         >>> video = read_video("v_ApplyEyeMakeup_g01_c01.avi", size=(128, 171))  # doctest: +SKIP
     """
-    import imageio.v3 as iio
-
     path = pathlib.Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"video file not found: {path}")
-    if not isinstance(stride, int) or stride < 1:
+    if isinstance(stride, bool) or not isinstance(stride, int) or stride < 1:
         raise ValueError(f"stride must be a positive integer, got {stride!r}")
+    if on_truncated not in ON_TRUNCATED:
+        raise ValueError(f"on_truncated must be one of {ON_TRUNCATED}, got {on_truncated!r}")
+    start, stop = 0, None
     if frame_range is not None:
         start, stop = frame_range
         if not 0 <= start < stop:
             raise ValueError(f"frame_range must satisfy 0 <= start < stop, got {frame_range!r}")
-    try:
-        frames = iio.imread(path, plugin="pyav")
-    except Exception as error:  # PyAV raises several error types for broken files
-        raise VideoDecodeError(f"cannot decode video {path}: {error}") from error
-    frames = np.asarray(frames)
-    if frames.ndim == 3:
-        frames = frames[..., None]
-    if frames.ndim != 4 or len(frames) == 0:
-        raise VideoDecodeError(f"video {path} decoded to an unexpected shape {frames.shape}")
-    if frame_range is not None:
-        if start >= len(frames):
-            raise ValueError(f"frame_range {frame_range!r} starts after the end of {path} ({len(frames)} frames)")
-        frames = frames[start : min(stop, len(frames))]
-    frames = frames[::stride]
+    frames, decoded, header, failure, stopped = _decode(path, start, stop, stride)
+    if decoded == 0:
+        raise VideoDecodeError(f"cannot decode video {path}: no frame decodes" + (f" ({failure})" if failure else ""))
+    message = None if stopped else _shortfall(path, decoded, header, failure)
+    if message and on_truncated == "raise":
+        raise TruncatedVideoError(message)
+    if message:
+        warnings.warn(message + "; returning the frames that decoded", TruncatedVideoWarning, stacklevel=2)
+    if start >= decoded:
+        raise ValueError(f"frame_range {frame_range!r} starts after the end of {path} ({decoded} frames)")
+    frames = np.stack(frames)
     if size is not None:
         frames = resize_frames(frames, size)
     return frames

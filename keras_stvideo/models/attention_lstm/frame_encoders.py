@@ -22,6 +22,7 @@ Example:
 import keras
 
 from keras_stvideo.layers import ConvOffset2D, SpatialTransformer
+from keras_stvideo.utils.validation import check_keras_model, check_positive_int, check_positive_ints
 
 FEATURES_LAYER = "features"
 # Softmax layers stay float32 under a mixed-precision policy: bfloat16 probabilities (8-bit mantissa)
@@ -43,8 +44,16 @@ def _head(x, num_classes, feature_units):
                               dtype=SOFTMAX_DTYPE, name="classifier")(x)
 
 
+def _check_head_sizes(num_classes, feature_units):
+    check_positive_int(num_classes, "num_classes")
+    check_positive_int(feature_units, "feature_units")
+
+
 def _check_frame_shape(input_shape):
-    input_shape = tuple(input_shape)
+    try:
+        input_shape = tuple(input_shape)
+    except TypeError:
+        raise ValueError(f"input_shape must be a frame shape (height, width, channels), got {input_shape!r}") from None
     if len(input_shape) != 3 or any(not isinstance(d, int) or d < 1 for d in input_shape):
         raise ValueError(
             f"input_shape must be a frame shape (height, width, channels), got {input_shape!r}; "
@@ -61,6 +70,7 @@ def build_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name
         num_classes: outputs of the pre-training classifier (10 digits).
         feature_units: size of the fc feature layer (500).
     """
+    _check_head_sizes(num_classes, feature_units)
     inputs = keras.Input(_check_frame_shape(input_shape), name="frame")
     x = _conv(20, "conv1")(inputs)
     x = keras.layers.MaxPooling2D(2, name="pool1")(x)
@@ -72,6 +82,8 @@ def build_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name
 def build_stn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, stn_output_size=(32, 32),
                     name="stn_lenet"):
     """STN-LeNet (paper 002 section II-A): a spatial transformer (output 32 x 32) before conv1, no pooling."""
+    _check_head_sizes(num_classes, feature_units)
+    check_positive_ints(stn_output_size, "stn_output_size")
     inputs = keras.Input(_check_frame_shape(input_shape), name="frame")
     x = SpatialTransformer(output_size=stn_output_size, name="stn")(inputs)
     x = _conv(20, "conv1")(x)
@@ -81,6 +93,7 @@ def build_stn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, 
 
 def build_dcn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name="dcn_lenet"):
     """DCN-LeNet (paper 002 Fig. 1): offset2D layers in place of max-pooling; 102,483,280 parameters at 64 x 64."""
+    _check_head_sizes(num_classes, feature_units)
     inputs = keras.Input(_check_frame_shape(input_shape), name="frame")
     x = _conv(20, "conv1")(inputs)
     x = ConvOffset2D(20, name="offset1")(x)
@@ -100,6 +113,10 @@ def feature_extractor(frame_encoder):
 
 def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8, name="lstm_head"):
     """LSTM (no dropout) + softmax over the classes (section II-B, IV-A), on per-frame features."""
+    sequence_length = check_positive_int(sequence_length, "sequence_length")
+    check_positive_int(feature_size, "feature_size")
+    check_positive_int(num_classes, "num_classes")
+    check_positive_int(lstm_units, "lstm_units")
     inputs = keras.Input((sequence_length, feature_size), name="frame_features")
     x = keras.layers.LSTM(
         lstm_units, dropout=0.0, recurrent_dropout=0.0, kernel_initializer="glorot_uniform",
@@ -124,8 +141,12 @@ def build_cnn_lstm(frame_encoder, sequence_length, num_classes=100, lstm_units=8
     Returns:
         A ``keras.Model`` from (batch, T, H, W, C) videos to class probabilities.
     """
-    if not isinstance(sequence_length, int) or sequence_length < 1:
-        raise ValueError(f"sequence_length must be a positive integer, got {sequence_length!r}")
+    check_keras_model(frame_encoder, "frame_encoder")
+    sequence_length = check_positive_int(sequence_length, "sequence_length")
+    check_positive_int(num_classes, "num_classes")
+    check_positive_int(lstm_units, "lstm_units")
+    if head is not None:
+        check_keras_model(head, "head")
     try:
         encoder = feature_extractor(frame_encoder)
     except ValueError:

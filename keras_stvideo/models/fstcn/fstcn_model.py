@@ -21,6 +21,7 @@ Example:
 import keras
 
 from keras_stvideo.layers import FrameSelector, LocalResponseNormalization, TPermute
+from keras_stvideo.utils.validation import check_fraction, check_keras_model, check_positive_int, check_positive_ints
 
 PATHS = ("both", "scl", "tcl")
 
@@ -28,6 +29,24 @@ PATHS = ("both", "scl", "tcl")
 def fstcn_optimizer(learning_rate=0.01):
     """SGD with momentum 0.9 and weight decay 5e-4 (section 2.5); the learning rate is not stated."""
     return keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9, weight_decay=5e-4)
+
+
+def _side_after_lower_scls(side):
+    """Spatial side after conv1 (7, /2), pool1 (3, /2), conv2 (5, /2), pool2 (3, /2) and an SCL pool (3, /3)."""
+    for kernel, stride in ((7, 2), (3, 2), (5, 2), (3, 2), (3, 3)):
+        side = (side - kernel) // stride + 1
+        if side < 1:
+            return 0
+    return side
+
+
+MIN_INPUT_SIZE = next(side for side in range(1, 1000) if _side_after_lower_scls(side) >= 1)
+
+
+def _check_input_size(input_size):
+    check_positive_int(input_size, "input_size")
+    if input_size < MIN_INPUT_SIZE:
+        raise ValueError(f"input_size must be at least {MIN_INPUT_SIZE} (the strided layers need it), got {input_size}")
 
 
 def build_lower_scls(input_shape=(204, 204, 3), name="lower_scls"):
@@ -82,12 +101,21 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
         A ``keras.Model`` with inputs ``[v_clip, v_diff]`` (both (clip_length, size, size, 3)),
         or the single input the chosen path needs.
     """
+    check_positive_int(num_classes, "num_classes")
+    _check_input_size(input_size)
     if paths not in PATHS:
         raise ValueError(f"paths must be one of {PATHS}, got {paths!r}")
     if not temporal_kernels or any(not isinstance(k, int) or k < 1 for k in temporal_kernels):
         raise ValueError(f"temporal_kernels must be a non-empty tuple of positive kernel sizes, got {temporal_kernels!r}")
     if not isinstance(clip_length, int) or clip_length < 1:
         raise ValueError(f"clip_length must be a positive integer, got {clip_length!r}")
+    check_positive_int(permuted_channels, "permuted_channels")
+    check_fraction(temporal_dropout, "temporal_dropout")
+    check_fraction(fc_dropout, "fc_dropout")
+    fc_units = check_positive_ints(fc_units, "fc_units", allow_empty=True)
+    check_positive_int(fusion_units, "fusion_units")
+    if lower_scls is not None:
+        check_keras_model(lower_scls, "lower_scls")
     frame_shape = (input_size, input_size, 3)
     lower = lower_scls or build_lower_scls(frame_shape)
     v_clip = keras.Input((clip_length,) + frame_shape, name="v_clip")
@@ -136,6 +164,10 @@ def build_fstcn_auxiliary(num_classes, lower_scls=None, input_size=204, fine_tun
     ``lower_scls`` weights from a dict with ``layer.set_weights``), then pass
     ``lower_scls`` to ``build_fstcn``.
     """
+    check_positive_int(num_classes, "num_classes")
+    _check_input_size(input_size)
+    if lower_scls is not None:
+        check_keras_model(lower_scls, "lower_scls")
     lower = lower_scls or build_lower_scls((input_size, input_size, 3))
     inputs = keras.Input(tuple(lower.input.shape[1:]), name="frame")
     x = lower(inputs)
