@@ -19,10 +19,7 @@ from tqdm import tqdm
 
 from keras_stvideo.data.download import sha256_of
 from keras_stvideo.utils.atomic import atomic_path
-from keras_stvideo.data.mnist import KERAS_CACHE, load_npz
-
-URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
-SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+from keras_stvideo.data.mnist import KERAS_CACHE, SHA256, URL, load_npz
 
 
 def download(url, path):

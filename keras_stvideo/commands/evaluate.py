@@ -22,13 +22,29 @@ def add_parser(subparsers):
     return parser
 
 
+def check_args(args):
+    """Reject bad options and unusable files before TensorFlow is imported."""
+    from keras_stvideo.utils.paths import check_input_file, check_keras_archive
+
+    if args.num_clips < 1:
+        raise ValueError(f"--num-clips must be positive, got {args.num_clips}")
+    if args.frame_size is not None and min(args.frame_size) < 1:
+        raise ValueError(f"--frame-size must be two positive integers, got {args.frame_size}")
+    check_keras_archive(args.model, "model")
+    check_input_file(args.index, "index", what="dataset index")
+
+
 def run(args):
+    check_args(args)
+
+    from keras_stvideo.commands._common import load_model_file
     from keras_stvideo.data.video_index import VideoIndex
     from keras_stvideo.models.fstcn.inference import evaluate_fstcn
-    from keras_stvideo.saving import load_model
 
-    model = load_model(args.model)
     index = VideoIndex.load(args.index)
+    if not index.entries_for(args.split, args.role):  # also checks --split and --role
+        raise ValueError(f"the index {args.index} has no {args.role} videos in {args.split}")
+    model = load_model_file(args.model, "model")
     report = evaluate_fstcn(model, index, args.split, args.role, args.num_clips,
                             tuple(args.frame_size) if args.frame_size else None)
     print(f"{len(report['labels'])} videos, {args.split}/{args.role}")

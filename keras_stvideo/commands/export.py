@@ -12,7 +12,7 @@ def add_parser(subparsers):
         ),
     )
     parser.add_argument("model", help="path to a .keras file")
-    parser.add_argument("out_dir", help="SavedModel folder to write (must not exist)")
+    parser.add_argument("out_dir", help="SavedModel folder to write (must not exist; its parent folders are created)")
     parser.add_argument("--atol", type=float, default=1e-5, help="tolerance of the prediction check")
     parser.set_defaults(func=run)
     return parser
@@ -25,24 +25,28 @@ def export_and_check(model_path, out_dir, atol=1e-5, seed=0):
     import shutil
     import tempfile
 
+    from keras_stvideo.utils.paths import check_keras_archive, check_output_folder
+
+    from keras_stvideo.commands._common import load_model_file
+
+    if not atol > 0:
+        raise ValueError(f"atol must be positive, got {atol}")
+    check_keras_archive(model_path, "model")
+    out_dir = check_output_folder(out_dir, "out_dir", must_not_exist=True)
+
     import keras
     import numpy as np
 
-    from keras_stvideo.saving import load_model
-
-    out_dir = pathlib.Path(out_dir)
-    if out_dir.exists():
-        raise ValueError(f"output folder {out_dir} already exists; choose a new one")
-    if not pathlib.Path(model_path).is_file():
-        raise FileNotFoundError(f"model file not found: {model_path}")
-    model = load_model(model_path)
+    model = load_model_file(model_path, "model")
     shape = tuple(model.input.shape[1:])
     if any(d is None for d in shape):
         raise ValueError(f"the model's input shape must be fully known to check it, got {model.input.shape}")
     x = np.random.default_rng(seed).random((2,) + shape).astype("float32")
     expected = model.predict(x, verbose=0)
+    created = next((p for p in reversed(out_dir.parents) if not p.exists()), None)  # removed again on failure
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = pathlib.Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
+    succeeded = False
     try:
         model.export(str(staging / "saved_model"), format="tf_saved_model", verbose=False)
         served = keras.layers.TFSMLayer(str(staging / "saved_model"), call_endpoint="serve")(x)
@@ -51,8 +55,11 @@ def export_and_check(model_path, out_dir, atol=1e-5, seed=0):
         if difference > atol:
             raise ValueError(f"the SavedModel serves predictions that differ by {difference:.3g} (> {atol})")
         os.replace(staging / "saved_model", out_dir)
+        succeeded = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if not succeeded and created is not None:
+            shutil.rmtree(created, ignore_errors=True)
     return difference
 
 

@@ -1,6 +1,7 @@
 """``stvideo moving-mnist``: write an augmented Moving MNIST set (.npz) and a preview animation."""
 
 import math
+import os
 
 import numpy as np
 
@@ -32,17 +33,32 @@ def add_parser(subparsers):
     return parser
 
 
+def check_args(args):
+    """Reject bad options and unusable paths before any digit is drawn."""
+    from keras_stvideo.utils.paths import PathError, check_input_file, check_output_file
+
+    if args.num_sequences is not None and args.num_sequences < 1:
+        raise ValueError(f"--num-sequences must be positive, got {args.num_sequences}")
+    if args.sequence_length < 1:
+        raise ValueError(f"--sequence-length must be positive, got {args.sequence_length}")
+    if args.mnist is not None:
+        check_input_file(args.mnist, "--mnist", what="MNIST .npz file")
+    check_output_file(args.out, "--out")
+    if args.preview:
+        check_output_file(args.preview, "--preview", suffixes=(".gif", ".mp4"))
+        if os.path.abspath(args.preview) == os.path.abspath(args.out):
+            raise PathError(f"--preview and --out must differ, both are {args.out!r}")
+
+
 def run(args):
+    check_args(args)
+
     from tqdm import tqdm
 
     from keras_stvideo.utils.atomic import atomic_path
     from keras_stvideo.data.moving_mnist import MovingMNIST
     from keras_stvideo.data.preview import write_preview
 
-    if args.num_sequences is not None and args.num_sequences < 1:
-        raise ValueError(f"--num-sequences must be positive, got {args.num_sequences}")
-    if args.preview and not args.preview.lower().endswith((".gif", ".mp4")):
-        raise ValueError(f"--preview must end in .gif or .mp4, got {args.preview!r}")
     generator = MovingMNIST.from_variant(
         args.variant, sequence_length=args.sequence_length, split=args.split,
         digit_source=args.digit_source, mnist_path=args.mnist, seed=args.seed,

@@ -1,7 +1,10 @@
 """``stvideo reproduce <paper>``: a paper's experiment beside the paper's table.
 
 The papers and their options come from ``keras_stvideo.reproductions``; this
-module only builds one sub-command per registered reproduction.
+module only builds one sub-command per registered reproduction, and checks the
+options every reproduction shares (``--out``, and ``--mnist``, ``--init-model``,
+``--backup-dir`` where a reproduction has them) before its ``run`` starts, so an
+unwritable output folder or a missing input fails at once, not after training.
 """
 
 from keras_stvideo.reproductions import REPRODUCTIONS, add_device_argument, command_function, load_reproduction
@@ -21,5 +24,28 @@ def add_parser(subparsers):
                                          description=reproduction.DESCRIPTION)
         reproduction.add_arguments(paper_parser)
         add_device_argument(paper_parser)
-        paper_parser.set_defaults(func=command_function(reproduction))
+        paper_parser.set_defaults(func=_checked(command_function(reproduction)))
     return parser
+
+
+def check_common_paths(args):
+    """Check the paths of the options reproductions share; a PathError names the option."""
+    from keras_stvideo.utils.paths import check_input_file, check_keras_archive, check_output_folder
+
+    if getattr(args, "out", None) is not None:
+        check_output_folder(args.out, "--out")
+    if getattr(args, "mnist", None) is not None:
+        check_input_file(args.mnist, "--mnist", what="MNIST .npz file")
+    if getattr(args, "init_model", None) is not None:
+        check_keras_archive(args.init_model, "--init-model")
+    if getattr(args, "backup_dir", None) is not None:
+        check_output_folder(args.backup_dir, "--backup-dir")
+
+
+def _checked(run):
+    def run_checked(args):
+        check_common_paths(args)
+        return run(args)
+
+    run_checked.__wrapped__ = run
+    return run_checked

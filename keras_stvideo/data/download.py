@@ -39,7 +39,7 @@ def verify(path, size=None, sha256=None):
         raise ArchiveError(f"{path} fails its SHA-256 check: delete it and download again")
 
 
-def download(url, target, size=None, sha256=None, progress=True):
+def download(url, target, size=None, sha256=None, progress=True, timeout=60):
     """Download ``url`` to ``target`` unless a verified copy is there; resume a partial download."""
     from tqdm import tqdm
 
@@ -51,7 +51,7 @@ def download(url, target, size=None, sha256=None, progress=True):
     partial = target.with_name(target.name + ".part")
     done = partial.stat().st_size if partial.exists() else 0
     request = urllib.request.Request(url, headers={"Range": f"bytes={done}-"} if done else {})
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         if done and response.status != 206:  # the server ignored the range: start over
             done = 0
         total = response.headers.get("Content-Length")

@@ -1,16 +1,22 @@
 """MNIST digits that work offline.
 
 ``load_mnist`` returns the arrays in the ``keras.datasets.mnist`` layout,
-``((x_train, y_train), (x_test, y_test))``, from the first source that works:
+``((x_train, y_train), (x_test, y_test))``, from the first source that works,
+local copies first:
 
 1. ``path``: an ``.npz`` with keys ``x_train``, ``y_train``, ``x_test``, ``y_test``;
 2. the ``KERAS_STVIDEO_MNIST`` environment variable (same format);
 3. Keras's cache, ``~/.keras/datasets/mnist.npz`` (where ``data_scripts/fetch_mnist.py`` puts it);
-4. ``keras.datasets.mnist.load_data()`` (downloads), when ``allow_download``;
+4. a download of Keras's ``mnist.npz`` into that cache (checksum verified, written
+   atomically), when ``allow_download`` and ``KERAS_STVIDEO_OFFLINE`` is not set;
+   tried once per process: after a failure later calls go straight to 5;
 5. the 10,000 real MNIST *test* digits embedded in the package. They are split
    into two disjoint halves: the first 5,000 act as ``x_train``, the last 5,000
    as ``x_test``, so that train and test sequences never share a digit image.
-   A warning says so and how to get the full set.
+
+One log line (logger ``keras_stvideo.data.mnist``) says which source is used:
+INFO for a full copy, WARNING for the embedded digits (with the reason and how
+to get the full set).
 
 Example:
     >>> (x_train, y_train), (x_test, y_test) = load_mnist()  # doctest: +SKIP
@@ -27,7 +33,12 @@ logger = logging.getLogger(__name__)
 EMBEDDED_DIGITS = pathlib.Path(__file__).resolve().parent.parent / "_assets" / "mnist_test_digits.npz"
 KERAS_CACHE = pathlib.Path(os.environ.get("KERAS_HOME", pathlib.Path.home() / ".keras")) / "datasets" / "mnist.npz"
 ENV_VARIABLE = "KERAS_STVIDEO_MNIST"
+OFFLINE_VARIABLE = "KERAS_STVIDEO_OFFLINE"
+URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+DOWNLOAD_TIMEOUT = 15
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
+_download_failure = None  # the reason the one download attempt of this process failed
 
 
 def _check_arrays(arrays, source):
@@ -69,36 +80,55 @@ def load_embedded_digits():
     return (x[:half], y[:half]), (x[half:], y[half:])
 
 
+def _describe(arrays, source):
+    (x_train, _), (x_test, _) = arrays
+    logger.info("MNIST: %s (%d training, %d test digits)", source, len(x_train), len(x_test))
+    return arrays
+
+
+def download_mnist(target=None, timeout=DOWNLOAD_TIMEOUT):
+    """Download Keras's ``mnist.npz`` to ``target`` (default: Keras's cache), verified and atomic; return its path."""
+    from keras_stvideo.data.download import download
+
+    target = pathlib.Path(target or KERAS_CACHE)
+    download(URL, target, sha256=SHA256, progress=False, timeout=timeout)
+    return target
+
+
 def load_mnist(path=None, allow_download=True):
     """Load MNIST from the first available source (see the module docstring).
 
     Args:
         path: optional path to an ``.npz`` in the ``keras.datasets.mnist`` layout.
-        allow_download: whether to try ``keras.datasets.mnist.load_data()``.
+        allow_download: whether to try downloading when no local copy exists.
 
     Returns:
         ``((x_train, y_train), (x_test, y_test))``, uint8 images of 28 x 28.
     """
+    global _download_failure
     if path is not None:
-        return load_npz(path)
+        return _describe(load_npz(path), path)
     if os.environ.get(ENV_VARIABLE):
-        return load_npz(os.environ[ENV_VARIABLE])
+        return _describe(load_npz(os.environ[ENV_VARIABLE]), f"{os.environ[ENV_VARIABLE]} (from ${ENV_VARIABLE})")
+    reason = None
     if KERAS_CACHE.is_file():
         try:
-            return load_npz(KERAS_CACHE)
+            return _describe(load_npz(KERAS_CACHE), KERAS_CACHE)
         except ValueError as error:
-            logger.warning("Ignoring the cached MNIST file: %s", error)
-    if allow_download:
+            reason = f"the cached copy is unusable: {error}"
+    if not allow_download:
+        reason = reason or "no local copy and downloading is off"
+    elif os.environ.get(OFFLINE_VARIABLE):
+        reason = reason or f"no local copy and ${OFFLINE_VARIABLE} is set"
+    elif _download_failure is not None:
+        reason = _download_failure
+    elif reason is None:
         try:
-            import keras
-
-            (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-            return (x_train, y_train), (x_test, y_test)
-        except Exception as error:  # no network, proxy, checksum...: fall back
-            logger.warning("Could not download MNIST (%s).", error)
+            return _describe(load_npz(download_mnist()), f"downloaded to {KERAS_CACHE}")
+        except Exception as error:  # no network, proxy, checksum...: fall back, and do not try again
+            _download_failure = reason = f"no local copy and the download failed ({error})"
     logger.warning(
-        "Using the 10,000 MNIST test digits embedded in keras_stvideo (5,000 for training, "
-        "5,000 for testing). For the full 70,000 digits run "
-        "'python data_scripts/fetch_mnist.py' or pass load_mnist(path=...)."
+        "MNIST: using the 10,000 test digits embedded in keras_stvideo (5,000 for training, 5,000 for testing): "
+        "%s. For the full 70,000 digits run 'python data_scripts/fetch_mnist.py' or pass a path.", reason
     )
     return load_embedded_digits()

@@ -22,8 +22,41 @@ def tile_sequences(videos, columns=None):
     return (np.clip(grid, 0, 1) * 255).astype(np.uint8)
 
 
+def _gif_frames(frames):
+    """(T, H, W) grey or (T, H, W, 3) uint8 frames as Pillow "P" images sharing one palette.
+
+    Pillow, given "L" frames, picks each frame's mode and palette on its own and
+    can write a GIF whose frames mix "L" and "P" modes, which imageio cannot read
+    back ("No packer found from P to L"). One palette for all frames (the 256 grey
+    levels, exact; or one quantised palette for colour) makes every frame alike.
+    """
+    from PIL import Image
+
+    if frames.ndim == 3:
+        palette = np.repeat(np.arange(256, dtype=np.uint8), 3).tolist()
+        images = []
+        for frame in frames:
+            image = Image.frombytes("P", (frame.shape[1], frame.shape[0]), np.ascontiguousarray(frame).tobytes())
+            image.putpalette(palette)
+            images.append(image)
+        return images
+    strip = Image.fromarray(np.ascontiguousarray(frames.reshape(-1, *frames.shape[2:])), "RGB")
+    quantised = strip.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    indices = np.asarray(quantised).reshape(frames.shape[:3])
+    images = []
+    for frame in indices:
+        image = Image.frombytes("P", (frame.shape[1], frame.shape[0]), np.ascontiguousarray(frame).tobytes())
+        image.putpalette(quantised.getpalette())
+        images.append(image)
+    return images
+
+
 def write_preview(path, videos, fps=4, columns=None):
-    """Write the first sequences of ``videos`` (N, T, H, W, C) in [0, 1] as a tiled GIF or MP4."""
+    """Write the first sequences of ``videos`` (N, T, H, W, C) in [0, 1] as a tiled GIF or MP4.
+
+    The file is written atomically and reads back with ``imageio.v3.imread``
+    (a grey GIF reads back exactly, as (T, H, W) uint8).
+    """
     import imageio.v3 as iio
 
     path = pathlib.Path(path)
@@ -35,7 +68,9 @@ def write_preview(path, videos, fps=4, columns=None):
         frames = np.repeat(frames, 3, axis=-1) if suffix == ".mp4" else frames[..., 0]
     with atomic_path(path) as tmp:
         if suffix == ".gif":
-            iio.imwrite(tmp, frames, extension=".gif", duration=1000 / fps, loop=0)
+            images = _gif_frames(frames)
+            images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=int(1000 / fps),
+                           loop=0, optimize=False, disposal=1)
         else:
             height, width = frames.shape[1:3]
             pad = ((0, 0), (0, (-height) % 16), (0, (-width) % 16), (0, 0))
