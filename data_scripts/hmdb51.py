@@ -17,7 +17,7 @@ ARCHIVES = {
 }
 
 
-def prepare(root, skip_download=False, allow_missing=False, check_decode=False):
+def prepare(root, skip_download=False, allow_missing=False, verify=True):
     from tqdm import tqdm
 
     from keras_stvideo.data.datasets import hmdb51
@@ -39,7 +39,7 @@ def prepare(root, skip_download=False, allow_missing=False, check_decode=False):
     splits = unpack(archives["test_train_splits.rar"], root / "splits")
     split_dir = next((p.parent for p in splits.rglob("*_test_split1.txt")), splits)
     index = hmdb51.build_index(videos, split_dir, allow_missing=allow_missing)
-    return _common.finish(index, root, check_decode)
+    return _common.finish(index, root, verify)
 
 
 main = _common.main_for(prepare, __doc__)

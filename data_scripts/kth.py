@@ -17,7 +17,7 @@ ARCHIVES = {f"{action}.zip": {"url": f"{BASE}{action}.zip"} for action in ACTION
 SEQUENCES = {"00sequences.txt": {"url": f"{BASE}00sequences.txt"}}
 
 
-def prepare(root, skip_download=False, allow_missing=False, check_decode=False):
+def prepare(root, skip_download=False, allow_missing=False, verify=True):
     from keras_stvideo.data.datasets import kth
     from keras_stvideo.data.download import unpack
 
@@ -27,7 +27,7 @@ def prepare(root, skip_download=False, allow_missing=False, check_decode=False):
     for action in ACTIONS:
         unpack(archives[f"{action}.zip"], videos / action)
     index = kth.build_index(videos, archives["00sequences.txt"], allow_missing=allow_missing)
-    return _common.finish(index, root, check_decode)
+    return _common.finish(index, root, verify)
 
 
 main = _common.main_for(prepare, __doc__)

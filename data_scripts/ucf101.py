@@ -20,7 +20,7 @@ ARCHIVES = {
 }
 
 
-def prepare(root, skip_download=False, allow_missing=False, check_decode=False):
+def prepare(root, skip_download=False, allow_missing=False, verify=True):
     from keras_stvideo.data.datasets import ucf101
     from keras_stvideo.data.download import unpack
 
@@ -31,7 +31,7 @@ def prepare(root, skip_download=False, allow_missing=False, check_decode=False):
     video_root = next((p for p in (videos / "UCF-101", videos) if p.is_dir()), videos)
     split_dir = next((p.parent for p in splits.rglob("classInd.txt")), splits)
     index = ucf101.build_index(video_root, split_dir, allow_missing=allow_missing)
-    return _common.finish(index, root, check_decode)
+    return _common.finish(index, root, verify)
 
 
 main = _common.main_for(prepare, __doc__)

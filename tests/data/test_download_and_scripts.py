@@ -108,10 +108,13 @@ def test_kth_script_end_to_end_on_local_archives(tmp_path, capsys):
     index = VideoIndex.load(tmp_path / "root" / "index.json")
     assert len(index.entries) == 6 * 2 * 2
     assert index.counts("kth1") == {"train": 12, "test": 12}
-    assert "could not be decoded" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "verified 12 videos (12 decoded now" in out and ": 0 broken" in out, out
+    assert not (tmp_path / "root" / "broken_videos.txt").exists()
     # A re-run skips the unpacked archives and gives the same index.
     assert kth_script.main(["--root", str(tmp_path / "root"), "--skip-download"]) == 0
     assert VideoIndex.load(tmp_path / "root" / "index.json").entries == index.entries
+    assert "(0 decoded now" in capsys.readouterr().out  # verified once, not again
 
 
 def test_kth_script_reports_undecodable_videos_and_missing_archives(tmp_path, capsys):
@@ -127,7 +130,9 @@ def test_kth_script_reports_undecodable_videos_and_missing_archives(tmp_path, ca
         "\n".join(f"person02_{a}_d1 frames 1-4" for a in kth_script.ACTIONS) + "\n")
     assert kth_script.main(["--root", str(root), "--skip-download", "--check-decode"]) == 0
     out = capsys.readouterr().out
-    assert "6 video(s) could not be decoded" in out and "person02_walking_d1_uncomp.avi" in out
+    assert "6 video(s) are broken" in out and "person02_walking_d1_uncomp.avi" in out
+    listed = (root / "broken_videos.txt").read_text().splitlines()
+    assert len(listed) == 6 and all(line.split("\t")[0].endswith("_uncomp.avi") for line in listed)
 
 
 def test_rar_needs_a_tool_or_says_how(tmp_path):
