@@ -12,7 +12,7 @@ import pytest
 
 from keras_stvideo.data.download import ArchiveError, download, unpack, verify
 from keras_stvideo.data.video_index import VideoIndex
-from tests.data.video_files import pattern_video, write_video
+from tests.data.video_files import pattern_video, truncated_copy, write_mjpeg_avi, write_video
 
 SCRIPTS = pathlib.Path(__file__).resolve().parents[2] / "data_scripts"
 PAYLOAD = bytes(range(256)) * 4000
@@ -147,3 +147,30 @@ def test_rar_needs_a_tool_or_says_how(tmp_path):
     else:
         with pytest.raises(ArchiveError, match="cannot unpack"):
             unpack(archive, tmp_path / "out")
+
+
+def test_scripts_verify_every_video_once_and_list_truncated_ones(tmp_path, capsys):
+    kth_script = _load_script("kth")
+    good = write_mjpeg_avi(tmp_path / "good.avi", pattern_video(12))
+    partial = truncated_copy(good, 0.7)  # a partly downloaded video: header says 12 frames
+    root = tmp_path / "root"
+    (root / "archives").mkdir(parents=True)
+    lines = []
+    for action in kth_script.ACTIONS:
+        with zipfile.ZipFile(root / "archives" / f"{action}.zip", "w") as z:
+            z.write(good, f"person02_{action}_d1_uncomp.avi")
+            z.write(partial if action == "boxing" else good, f"person11_{action}_d1_uncomp.avi")
+        lines += [f"person02_{action}_d1\tframes\t1-4", f"person11_{action}_d1\tframes\t1-4"]
+    (root / "archives" / "00sequences.txt").write_text("\n".join(lines) + "\n")
+    assert kth_script.main(["--root", str(root), "--skip-download"]) == 0
+    out = capsys.readouterr().out
+    assert "verified 12 videos (12 decoded now" in out and "1 video(s) are broken" in out
+    assert "person11_boxing_d1_uncomp.avi" in out and "of the 12 frames" in out
+    listed = (root / "broken_videos.txt").read_text().splitlines()
+    assert [line.split("\t")[0] for line in listed] == ["boxing/person11_boxing_d1_uncomp.avi"]
+    # Fixed by downloading again: only the changed file is decoded, and the list goes away.
+    shutil.copyfile(good, root / "videos" / "boxing" / "person11_boxing_d1_uncomp.avi")
+    assert kth_script.main(["--root", str(root), "--skip-download"]) == 0
+    out = capsys.readouterr().out
+    assert "(1 decoded now" in out and ": 0 broken" in out
+    assert not (root / "broken_videos.txt").exists()

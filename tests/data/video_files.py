@@ -23,3 +23,40 @@ def write_video(path, frames, fps=25):
     codec = "mpeg4" if path.suffix == ".avi" else "libx264"
     iio.imwrite(path, frames, plugin="pyav", codec=codec, fps=fps, out_pixel_format="yuv420p")
     return path
+
+
+def write_mjpeg_avi(path, frames, fps=25):
+    """An MJPEG AVI: every frame an independent JPEG, the header (frame count) at the front."""
+    import imageio.v3 as iio
+
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    iio.imwrite(path, frames, plugin="pyav", codec="mjpeg", fps=fps, out_pixel_format="yuvj420p")
+    return path
+
+
+def write_faststart_mp4(path, frames, fps=25):
+    """An H.264 MP4 with its header (moov, frame count included) at the front, as streamed files have."""
+    import av
+
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), "w", options={"movflags": "faststart"}) as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.height, stream.width = frames.shape[1:3]
+        stream.pix_fmt = "yuv420p"
+        for frame in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def truncated_copy(path, fraction, name=None):
+    """A copy of ``path`` cut to ``fraction`` of its bytes, as a partial download leaves it."""
+    path = pathlib.Path(path)
+    data = path.read_bytes()
+    target = path.with_name(name or f"truncated_{path.name}")
+    target.write_bytes(data[: int(len(data) * fraction)])
+    return target
