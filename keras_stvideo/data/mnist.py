@@ -25,6 +25,7 @@ Example:
 import logging
 import os
 import pathlib
+import zipfile
 
 import numpy as np
 
@@ -63,8 +64,15 @@ def load_npz(path):
     path = pathlib.Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"MNIST file not found: {path}")
-    with np.load(path) as data:
-        arrays = {key: data[key] for key in data.files}
+    try:
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError(f"it holds one array {getattr(data, 'shape', '')}, not named arrays")
+        with data:
+            arrays = {key: data[key] for key in data.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        message = "it is not a NumPy file" if "pickled" in str(error) else " ".join(str(error).split())
+        raise ValueError(f"{path} is not an MNIST .npz file in the keras.datasets.mnist layout: {message}") from None
     _check_arrays(arrays, path)
     return (arrays["x_train"], arrays["y_train"].astype(np.uint8)), (
         arrays["x_test"],
