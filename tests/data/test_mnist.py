@@ -67,3 +67,99 @@ def test_bad_files_are_named(tmp_path):
              x_test=np.zeros((2, 28, 28), np.uint8), y_test=np.zeros(2))
     with pytest.raises(ValueError, match=r"\(N, 28, 28\).*\(2, 32, 32\)"):
         load_npz(wrong)
+
+
+class _Server:
+    """A loopback HTTP server that serves ``body`` (or 404 when None) and counts requests."""
+
+    def __init__(self, body):
+        import http.server
+        import threading
+
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests += 1
+                if server.body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(server.body)))
+                self.end_headers()
+                self.wfile.write(server.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.body, self.requests = body, 0
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/mnist.npz"
+
+
+@pytest.fixture
+def no_local_mnist(monkeypatch, tmp_path):
+    monkeypatch.delenv(mnist.ENV_VARIABLE, raising=False)
+    monkeypatch.delenv(mnist.OFFLINE_VARIABLE, raising=False)
+    monkeypatch.setattr(mnist, "KERAS_CACHE", tmp_path / "cache" / "mnist.npz")
+    monkeypatch.setattr(mnist, "_download_failure", None)
+    return tmp_path
+
+
+def test_download_is_tried_once_per_process(no_local_mnist, monkeypatch, caplog):
+    server = _Server(None)
+    try:
+        monkeypatch.setattr(mnist, "URL", server.url)
+        with caplog.at_level("INFO", logger="keras_stvideo"):
+            for _ in range(3):
+                (x_train, _), _ = load_mnist()
+                assert len(x_train) == 5000
+    finally:
+        server.httpd.shutdown()
+    assert server.requests == 1
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 3 and all(line.startswith("MNIST: using the 10,000 test digits embedded") for line in lines)
+    assert all("download failed" in line and "404" in line for line in lines)
+    assert not list((no_local_mnist / "cache").glob("mnist.npz*"))  # no partial file under the final name
+
+
+def test_download_goes_to_the_cache_and_is_used_next_time(no_local_mnist, monkeypatch, caplog):
+    source = no_local_mnist / "served.npz"
+    rng = np.random.default_rng(0)
+    np.savez(source, x_train=rng.integers(0, 255, (6, 28, 28), dtype=np.uint8), y_train=np.arange(6, dtype=np.uint8),
+             x_test=rng.integers(0, 255, (2, 28, 28), dtype=np.uint8), y_test=np.arange(2, dtype=np.uint8))
+    import hashlib
+
+    server = _Server(source.read_bytes())
+    try:
+        monkeypatch.setattr(mnist, "URL", server.url)
+        monkeypatch.setattr(mnist, "SHA256", hashlib.sha256(source.read_bytes()).hexdigest())
+        with caplog.at_level("INFO", logger="keras_stvideo"):
+            (x_train, _), _ = load_mnist()
+            (x_again, _), _ = load_mnist()
+    finally:
+        server.httpd.shutdown()
+    assert server.requests == 1 and len(x_train) == 6
+    np.testing.assert_array_equal(x_train, x_again)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0].startswith("MNIST: downloaded to") and lines[1].startswith(f"MNIST: {mnist.KERAS_CACHE}")
+
+
+def test_offline_variable_skips_the_network(no_local_mnist, monkeypatch, caplog):
+    monkeypatch.setenv(mnist.OFFLINE_VARIABLE, "1")
+    monkeypatch.setattr(mnist, "URL", "http://127.0.0.1:9/unreachable")
+    with caplog.at_level("INFO", logger="keras_stvideo"):
+        load_mnist()
+    assert len(caplog.records) == 1 and mnist.OFFLINE_VARIABLE in caplog.records[0].getMessage()
+
+
+def test_non_npz_file_is_named(tmp_path):
+    text = tmp_path / "digits.npz"
+    text.write_text("hello")
+    with pytest.raises(ValueError, match="digits.npz is not an MNIST .npz file"):
+        load_npz(text)
+    single = tmp_path / "one.npy"
+    np.save(single, np.zeros(3))
+    with pytest.raises(ValueError, match="one.npy is not an MNIST .npz file.*one array"):
+        load_npz(single)

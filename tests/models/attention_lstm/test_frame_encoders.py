@@ -199,3 +199,29 @@ def test_a_saved_video_model_trains_on_through_from_video_model(tmp_path):
         trainer.pretrain(x[:, 0], y)
     with pytest.raises(ValueError, match=r"must be a CNN-LSTM .*got a model with layers \['frame', 'conv1'"):
         TwoStageTrainer.from_video_model(build_lenet())
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: build_cnn_lstm(None, 5), "frame_encoder must be a keras.Model, got NoneType"),
+    (lambda: build_cnn_lstm("lenet", 5), "frame_encoder must be a keras.Model, got str"),
+    (lambda: build_lenet(num_classes=0), "num_classes must be a positive integer, got 0"),
+    (lambda: build_lenet(feature_units=-5), "feature_units must be a positive integer, got -5"),
+    (lambda: build_dcn_lenet(num_classes=None), "num_classes must be a positive integer, got None"),
+    (lambda: build_stn_lenet(stn_output_size=(0, 32)), "stn_output_size must be a non-empty sequence of positive"),
+    (lambda: build_lenet(input_shape=64), "input_shape must be a frame shape"),
+])
+def test_builders_name_a_bad_argument(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_cnn_lstm_names_a_bad_size():
+    cnn = build_lenet(input_shape=(16, 16, 1), feature_units=8)
+    for kwargs, message in [(dict(sequence_length=0), "sequence_length must be a positive integer, got 0"),
+                            (dict(sequence_length=3, num_classes=0), "num_classes must be a positive integer, got 0"),
+                            (dict(sequence_length=3, lstm_units=0), "lstm_units must be a positive integer, got 0"),
+                            (dict(sequence_length=3, head="lstm"), "head must be a keras.Model, got str")]:
+        with pytest.raises(ValueError, match=message):
+            build_cnn_lstm(cnn, **kwargs)
+    model = build_cnn_lstm(cnn, np.int64(3), num_classes=4)  # numpy integers are integers
+    assert model.input.shape == (None, 3, 16, 16, 1) and model.output.shape == (None, 4)

@@ -156,3 +156,35 @@ def test_errors():
     v_clip, v_diff = small_pair()
     with pytest.raises(ValueError, match=r"expected shape=\(None, 5, 112, 112, 3\)"):
         model([v_clip, v_diff[:, :4]])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(num_classes=0), "num_classes must be a positive integer, got 0"),
+    (dict(num_classes=2.5), "num_classes must be a positive integer, got 2.5"),
+    (dict(num_classes=None), "num_classes must be a positive integer, got None"),
+    (dict(num_classes=True), "num_classes must be a positive integer, got True"),
+    (dict(num_classes=4, input_size=64), "input_size must be at least 75"),
+    (dict(num_classes=4, clip_length=0), "clip_length must be a positive integer, got 0"),
+    (dict(num_classes=4, permuted_channels=-1), "permuted_channels must be a positive integer"),
+    (dict(num_classes=4, temporal_dropout=1.0), r"temporal_dropout must be a number in \[0, 1\), got 1.0"),
+    (dict(num_classes=4, fc_units=(32, 0)), "fc_units must be a sequence of positive integers"),
+    (dict(num_classes=4, fusion_units=0), "fusion_units must be a positive integer"),
+    (dict(num_classes=4, lower_scls="vgg"), "lower_scls must be a keras.Model, got str"),
+])
+def test_builder_names_a_bad_argument(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        build_fstcn(**kwargs)
+
+
+def test_auxiliary_builder_names_a_bad_argument():
+    with pytest.raises(ValueError, match="num_classes must be a positive integer, got 0"):
+        build_fstcn_auxiliary(0)
+    with pytest.raises(ValueError, match=r"input_size must be at least 75 \(.*\), got 74"):
+        build_fstcn_auxiliary(3, input_size=74)
+
+
+def test_smallest_input_size_builds():
+    from keras_stvideo.models.fstcn.fstcn_model import MIN_INPUT_SIZE
+
+    model = build_fstcn(2, input_size=MIN_INPUT_SIZE, clip_length=2, fc_units=(4,), fusion_units=4)
+    assert model.output.shape == (None, 2)
