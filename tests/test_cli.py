@@ -179,6 +179,7 @@ def test_moving_mnist_elastic_preview_reads_back_and_one_mnist_line(tmp_path, ca
     monkeypatch.delenv(mnist.ENV_VARIABLE, raising=False)
     monkeypatch.setattr(mnist, "KERAS_CACHE", tmp_path / "no_cache" / "mnist.npz")
     monkeypatch.setenv(mnist.OFFLINE_VARIABLE, "1")
+    monkeypatch.setattr(mnist, "_announced", set())
     out, preview = tmp_path / "elastic.npz", tmp_path / "elastic.gif"
     # Seed 2 with 16 sequences wrote a GIF that mixed "L" and "P" frames: imread failed (No packer found from P to L).
     assert cli.main(["moving-mnist", "--variant", "elastic", "--num-sequences", "16", "--seed", "2",

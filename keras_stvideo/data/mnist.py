@@ -14,9 +14,9 @@ local copies first:
    into two disjoint halves: the first 5,000 act as ``x_train``, the last 5,000
    as ``x_test``, so that train and test sequences never share a digit image.
 
-One log line (logger ``keras_stvideo.data.mnist``) says which source is used:
-INFO for a full copy, WARNING for the embedded digits (with the reason and how
-to get the full set).
+One log line (logger ``keras_stvideo.data.mnist``) says which source is used,
+once per process and source: INFO for a full copy, WARNING for the embedded
+digits (with the reason and how to get the full set).
 
 Example:
     >>> (x_train, y_train), (x_test, y_test) = load_mnist()  # doctest: +SKIP
@@ -40,6 +40,7 @@ SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 DOWNLOAD_TIMEOUT = 15
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
 _download_failure = None  # the reason the one download attempt of this process failed
+_announced = set()  # the source lines already logged by this process (each is logged once)
 
 
 def _check_arrays(arrays, source):
@@ -88,9 +89,15 @@ def load_embedded_digits():
     return (x[:half], y[:half]), (x[half:], y[half:])
 
 
+def _announce(level, message):
+    if message not in _announced:
+        _announced.add(message)
+        logger.log(level, message)
+
+
 def _describe(arrays, source):
     (x_train, _), (x_test, _) = arrays
-    logger.info("MNIST: %s (%d training, %d test digits)", source, len(x_train), len(x_test))
+    _announce(logging.INFO, f"MNIST: {source} ({len(x_train)} training, {len(x_test)} test digits)")
     return arrays
 
 
@@ -135,8 +142,7 @@ def load_mnist(path=None, allow_download=True):
             return _describe(load_npz(download_mnist()), f"downloaded to {KERAS_CACHE}")
         except Exception as error:  # no network, proxy, checksum...: fall back, and do not try again
             _download_failure = reason = f"no local copy and the download failed ({error})"
-    logger.warning(
-        "MNIST: using the 10,000 test digits embedded in keras_stvideo (5,000 for training, 5,000 for testing): "
-        "%s. For the full 70,000 digits run 'python data_scripts/fetch_mnist.py' or pass a path.", reason
-    )
+    _announce(logging.WARNING,
+              "MNIST: using the 10,000 test digits embedded in keras_stvideo (5,000 for training, 5,000 for testing): "
+              f"{reason}. For the full 70,000 digits run 'python data_scripts/fetch_mnist.py' or pass a path.")
     return load_embedded_digits()
