@@ -51,6 +51,14 @@ ROWS = [
     (["reproduce", "shan2017", "--out", "{new}", "--backup-dir", "{file}"], "--backup-dir"),
     (["reproduce", "shan2017", "--out", "{new}", "--models", "vgg"], "invalid choice: 'vgg'"),
     (["reproduce", "shan2017", "--out", "{new}", "--epochs", "0"], "--epochs must be positive, got 0"),
+    (["reproduce", "shan2017", "--out", "{new}", "--devices", "0"], "--devices must be a positive number"),
+    # compare
+    (["compare", "--out", "{under_file}/cmp"], "file.txt is a file, not a folder"),
+    (["compare", "--out", "{file}"], "is a file; expected a folder"),
+    (["compare", "--out", "{new}", "--epochs", "0"], "--epochs must be positive, got 0"),
+    (["compare", "--out", "{new}", "--train-clips", "-3"], "--train-clips must be positive, got -3"),
+    (["compare", "--out", "{new}", "--quick", "--smoke"], "--quick and --smoke exclude each other"),
+    (["compare", "--out", "{new}", "--methods", "vgg"], "invalid choice: 'vgg'"),
     # export
     (["export"], "the following arguments are required: model, out_dir"),
     (["export", "{missing}", "{new}/saved"], "not found"),
@@ -159,14 +167,14 @@ print(statuses, sorted(m for m in ("tensorflow", "keras", "jax", "torch") if m i
 def test_help_and_argument_errors_do_not_import_tensorflow(tmp_path):
     (tmp_path / "text.keras").write_text("not a model")
     cases = [["--help"], ["reproduce", "shan2017", "--help"], ["moving-mnist", "--help"], ["export", "--help"],
-             ["evaluate", "--help"], ["moving-mnist", "--out", str(tmp_path / "x.npz"), "--num-sequences", "0"],
+             ["evaluate", "--help"], ["compare", "--help"], ["moving-mnist", "--out", str(tmp_path / "x.npz"), "--num-sequences", "0"],
              ["export", str(tmp_path / "text.keras"), str(tmp_path / "saved")], ["reproduce", "nobody"]]
     env = dict(os.environ, PYTHONPATH=os.getcwd() + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("KERAS_BACKEND", None)
     result = subprocess.run([sys.executable, "-c", FRESH.format(cases=cases)], capture_output=True, text=True,
                             timeout=120, env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[0, 0, 0, 0, 0, 2, 2, 2] []"
+    assert result.stdout.strip().splitlines()[-1] == "[0, 0, 0, 0, 0, 0, 2, 2, 2] []"
     assert "I0000" not in result.stderr and "oneDNN" not in result.stderr
 
 

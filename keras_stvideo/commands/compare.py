@@ -39,8 +39,21 @@ def settings_from_args(args):
     return dataclasses.replace(settings, seed=args.seed, **changes)
 
 
+def check_args(args):
+    """Reject bad counts and an unusable --out before any method trains."""
+    from keras_stvideo.utils.paths import check_output_folder
+
+    for option in ("--train-clips", "--test-clips", "--epochs"):
+        value = getattr(args, option[2:].replace("-", "_"))
+        if value is not None and value < 1:
+            raise ValueError(f"{option} must be positive, got {value}")
+    check_output_folder(args.out, "--out")
+
+
 def run(args):
     import time
+
+    check_args(args)
 
     from keras_stvideo.comparison import markdown_table, run_comparison, save_comparison
 
