@@ -25,9 +25,8 @@ def export_and_check(model_path, out_dir, atol=1e-5, seed=0):
     import shutil
     import tempfile
 
-    from keras_stvideo.utils.paths import check_keras_archive, check_output_folder
-
     from keras_stvideo.commands._common import load_model_file
+    from keras_stvideo.utils.paths import check_keras_archive, check_output_folder
 
     if not atol > 0:
         raise ValueError(f"atol must be positive, got {atol}")

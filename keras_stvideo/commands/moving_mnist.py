@@ -81,11 +81,12 @@ def run(args):
             scales.append(params.scales)
             progress.update(len(params.labels))
     x, y = np.concatenate(xs), np.concatenate(ys)
-    with atomic_path(args.out) as tmp:
+    with atomic_path(args.out) as tmp:  # the .npz takes its name only once the preview is written too
         with open(tmp, "wb") as handle:
             np.savez_compressed(handle, x=x, y=y, angles=np.concatenate(angles), scales=np.concatenate(scales))
+        if args.preview:
+            write_preview(args.preview, x[: min(16, len(x))], columns=int(math.ceil(math.sqrt(min(16, len(x))))))
     print(f"wrote {args.out}: x {x.shape} float32, y {y.shape} ({len(np.unique(y))} classes)")
     if args.preview:
-        write_preview(args.preview, x[: min(16, len(x))], columns=int(math.ceil(math.sqrt(min(16, len(x))))))
         print(f"wrote {args.preview}")
     return 0

@@ -19,4 +19,7 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "sample_volume_pairs": ".samplers",
     "fstcn_test_starts": ".samplers",
     "VideoDecodeError": ".video",
+    "TruncatedVideoError": ".video",
+    "TruncatedVideoWarning": ".video",
+    "verify_video": ".video",
 })

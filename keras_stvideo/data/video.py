@@ -11,6 +11,7 @@ it, for checking a dataset once after unpacking.
 """
 
 import pathlib
+import typing
 import warnings
 
 import numpy as np
@@ -30,8 +31,17 @@ class TruncatedVideoWarning(UserWarning):
     """``read_video`` returned only the frames that decode, fewer than the header announces."""
 
 
+class _Decoded(typing.NamedTuple):
+    frames: list  # the kept frames, (H, W, 3) uint8 each
+    decoded: int  # frames decoded
+    packets: int  # video packets read from the file
+    header: typing.Optional[int]  # the frame count the header announces (None: not stated)
+    failure: typing.Optional[Exception]  # the decoding or reading error that ended the video early
+    stopped: bool  # decoding stopped at ``stop``, before the end of the file
+
+
 def _decode(path, start=0, stop=None, stride=1, keep=True):
-    """Decode frames [start, stop) every ``stride``; return (kept frames, decoded count, header count, error, stopped)."""
+    """Read and decode frames [start, stop), keeping every ``stride``-th; see ``_Decoded``."""
     import av
 
     try:
@@ -44,28 +54,40 @@ def _decode(path, start=0, stop=None, stride=1, keep=True):
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         header = int(stream.frames or 0) or None
-        frames, decoded, failure, stopped = [], 0, None, False
+        frames, decoded, packets, failure, stopped = [], 0, 0, None, False
         try:
-            for frame in container.decode(stream):
-                if keep and decoded >= start and (decoded - start) % stride == 0:
-                    frames.append(frame.to_ndarray(format="rgb24"))
-                decoded += 1
-                if stop is not None and decoded >= stop:
-                    stopped = True
+            for packet in container.demux(stream):
+                if packet.size or packet.pts is not None or packet.dts is not None:  # not the final flush packet
+                    packets += 1
+                for frame in packet.decode():
+                    if keep and decoded >= start and (decoded - start) % stride == 0:
+                        frames.append(frame.to_ndarray(format="rgb24"))
+                    decoded += 1
+                    if stop is not None and decoded >= stop:
+                        stopped = True
+                        break
+                if stopped:
                     break
         except (av.error.FFmpegError, OSError) as error:  # a truncated or corrupt packet ends the video
             failure = error
-    return frames, decoded, header, failure, stopped
+    return _Decoded(frames, decoded, packets, header, failure, stopped)
 
 
-def _shortfall(path, decoded, header, failure):
-    """The message for a video that decoded fewer frames than it should, or None when it is complete."""
+def _shortfall(path, result):
+    """The message for a video that ended before its header's frame count, or None when it is complete.
+
+    Complete: every frame the header announces was decoded, or, without any error, every packet it
+    announces was read (a codec may output fewer frames than packets, e.g. an MP4 edit list). So a file
+    cut short (fewer packets than announced) or broken (a decoding error) is caught; a container whose
+    header states no count is caught only by an error.
+    """
+    header, decoded = result.header, result.decoded
     if header is not None and decoded >= header:
         return None
-    if header is None and failure is None:
+    if result.failure is None and (header is None or result.packets >= header):
         return None
     announced = f"of the {header} frames its header announces" if header else "frames (the header gives no count)"
-    reason = f" before the error: {failure}" if failure is not None else ""
+    reason = f" before the error: {result.failure}" if result.failure is not None else ""
     return f"video {path}: only {decoded} {announced} could be decoded{reason}; the file is truncated or corrupt"
 
 
@@ -80,13 +102,14 @@ def verify_video(path):
     path = pathlib.Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"video file not found: {path}")
-    _, decoded, header, failure, _ = _decode(path, keep=False)
-    if decoded == 0:
-        raise VideoDecodeError(f"cannot decode video {path}: no frame decodes" + (f" ({failure})" if failure else ""))
-    message = _shortfall(path, decoded, header, failure)
+    result = _decode(path, keep=False)
+    if result.decoded == 0:
+        raise VideoDecodeError(f"cannot decode video {path}: no frame decodes"
+                               + (f" ({result.failure})" if result.failure else ""))
+    message = _shortfall(path, result)
     if message:
         raise TruncatedVideoError(message)
-    return decoded
+    return result.decoded
 
 
 def read_video(path, size=None, frame_range=None, stride=1, on_truncated="warn"):
@@ -119,17 +142,19 @@ def read_video(path, size=None, frame_range=None, stride=1, on_truncated="warn")
         start, stop = frame_range
         if not 0 <= start < stop:
             raise ValueError(f"frame_range must satisfy 0 <= start < stop, got {frame_range!r}")
-    frames, decoded, header, failure, stopped = _decode(path, start, stop, stride)
+    result = _decode(path, start, stop, stride)
+    decoded = result.decoded
     if decoded == 0:
-        raise VideoDecodeError(f"cannot decode video {path}: no frame decodes" + (f" ({failure})" if failure else ""))
-    message = None if stopped else _shortfall(path, decoded, header, failure)
+        raise VideoDecodeError(f"cannot decode video {path}: no frame decodes"
+                               + (f" ({result.failure})" if result.failure else ""))
+    message = None if result.stopped else _shortfall(path, result)
     if message and on_truncated == "raise":
         raise TruncatedVideoError(message)
     if message:
         warnings.warn(message + "; returning the frames that decoded", TruncatedVideoWarning, stacklevel=2)
     if start >= decoded:
         raise ValueError(f"frame_range {frame_range!r} starts after the end of {path} ({decoded} frames)")
-    frames = np.stack(frames)
+    frames = np.stack(result.frames)
     if size is not None:
         frames = resize_frames(frames, size)
     return frames
