@@ -41,6 +41,16 @@ ROWS = [
     (["moving-mnist", "--out", "{new}/x.npz", "--preview", "{dir}/p.gif", "--mnist", "{missing}"], "not found"),
     (["moving-mnist", "--out", "{new}/x.npz", "--mnist", "{file}"], "is not an MNIST .npz file"),
     (["moving-mnist", "--out", "{new}/x.gif", "--preview", "{new}/x.gif"], "--preview and --out must differ"),
+    # motion-clips
+    (["motion-clips"], "the following arguments are required: --out"),
+    (["motion-clips", "--out", "{dir}"], "--out must not exist yet"),
+    (["motion-clips", "--out", "{under_file}/clips"], "file.txt"),
+    (["motion-clips", "--out", "{new}", "--preview", "{new}.png"], "--preview must end in .gif or .mp4"),
+    (["motion-clips", "--out", "{new}", "--preview", "{under_file}/p.gif"], "file.txt"),
+    (["motion-clips", "--out", "{new}", "--clips-per-class", "0"], "--clips-per-class must be positive"),
+    (["motion-clips", "--out", "{new}", "--frame-size", "8", "8", "8"], "--frame-size takes one or two integers"),
+    (["motion-clips", "--out", "{new}", "--codec", "h264"], "invalid choice: 'h264'"),
+    (["motion-clips", "--out", "{new}", "--num-frames", "0"], "num_frames"),
     # reproduce
     (["reproduce"], "the following arguments are required: PAPER"),
     (["reproduce", "nobody2099"], "invalid choice: 'nobody2099'"),
@@ -167,14 +177,14 @@ print(statuses, sorted(m for m in ("tensorflow", "keras", "jax", "torch") if m i
 def test_help_and_argument_errors_do_not_import_tensorflow(tmp_path):
     (tmp_path / "text.keras").write_text("not a model")
     cases = [["--help"], ["reproduce", "shan2017", "--help"], ["moving-mnist", "--help"], ["export", "--help"],
-             ["evaluate", "--help"], ["compare", "--help"], ["moving-mnist", "--out", str(tmp_path / "x.npz"), "--num-sequences", "0"],
+             ["evaluate", "--help"], ["compare", "--help"], ["motion-clips", "--help"], ["moving-mnist", "--out", str(tmp_path / "x.npz"), "--num-sequences", "0"],
              ["export", str(tmp_path / "text.keras"), str(tmp_path / "saved")], ["reproduce", "nobody"]]
     env = dict(os.environ, PYTHONPATH=os.getcwd() + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("KERAS_BACKEND", None)
     result = subprocess.run([sys.executable, "-c", FRESH.format(cases=cases)], capture_output=True, text=True,
                             timeout=120, env=env, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[0, 0, 0, 0, 0, 0, 2, 2, 2] []"
+    assert result.stdout.strip().splitlines()[-1] == "[0, 0, 0, 0, 0, 0, 0, 2, 2, 2] []"
     assert "I0000" not in result.stderr and "oneDNN" not in result.stderr
 
 
