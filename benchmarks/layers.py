@@ -1,66 +1,92 @@
-"""Forward + backward step time of the geometric layers against a plain Conv2D of the same shapes.
+"""Training-step time of the geometric layers against a plain Conv2D of the same shapes.
 
-Prints one JSON line per case with the ratio to the Conv2D baseline measured in
-the same run (paper 002 sizes: 64 x 64 maps, 20 -> 50 channels, 5 x 5 kernels).
+Each case is a one-layer ``keras.Model`` (paper 002 sizes: 64 x 64 maps, 20 -> 50
+channels, 5 x 5 kernels) compiled with SGD and a mean squared error, and one
+step is ``model.train_on_batch`` (forward, backward, update) -- what
+``model.fit`` runs. Two modes, each with its own Conv2D baseline from the same
+run:
 
-    python benchmarks/layers.py [--batch 32] [--repeats 5]
+* ``keras_default``: ``compile()``'s default ``jit_compile="auto"`` -- how the
+  package's trainers run. On TensorFlow that is a graph without XLA on a
+  CPU-only machine (Keras turns XLA off there) and XLA with a GPU; JAX always
+  compiles; PyTorch runs eagerly. (On TensorFlow the layers' bilinear sampling
+  is XLA-compiled on its own in every mode: keras_stvideo/layers/_bilinear.py.)
+* ``xla``: ``jit_compile=True``: the whole step compiled by XLA.
+
+Prints one JSON line per case and mode: the best wall time and the least
+process CPU time of ``--repeats`` steps and their ratios to Conv2D. On a
+machine shared with other jobs the CPU-time ratio is the steadier one.
+
+    KERAS_BACKEND=tensorflow python benchmarks/layers.py [--batch 32] [--repeats 5]
 """
 
 import argparse
 import json
 import os
+import sys
 import time
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
 from keras_stvideo.layers import ConvOffset2D, DeformableConv2D, SpatialTransformer  # noqa: E402
 
 
-def step_time(layer, x, repeats):
-    layer(x)  # build
-    weights = layer.trainable_weights
+def cpu_seconds():
+    times = os.times()
+    return times.user + times.system
 
-    @tf.function
-    def step(inputs):
-        with tf.GradientTape() as tape:
-            tape.watch(inputs)
-            loss = tf.reduce_sum(tf.square(layer(inputs)))
-        return tape.gradient(loss, [inputs] + weights)
 
-    step(x)  # trace
-    times = []
+def step_time(make_layer, x, repeats, jit_compile, seed=0):
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(x.shape[1:])
+    model = keras.Model(inputs, make_layer()(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(1e-6), loss="mse", jit_compile=jit_compile)
+    y = np.zeros((x.shape[0],) + tuple(model.output_shape[1:]), "float32")
+    model.train_on_batch(x, y)  # trace and compile
+    model.train_on_batch(x, y)
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        [g.numpy() for g in step(x)]
-        times.append(time.perf_counter() - start)
-    return min(times)
+        start, start_cpu = time.perf_counter(), cpu_seconds()
+        model.train_on_batch(x, y)
+        walls.append(time.perf_counter() - start)
+        cpus.append(cpu_seconds() - start_cpu)
+    return min(walls), min(cpus)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--modes", nargs="+", default=["keras_default"], choices=["keras_default", "xla"],
+                        help="xla: also compile the whole step (slow to compile on CPU: XLA constant-folds the convolutions)")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    x20 = tf.constant(rng.random((args.batch, 64, 64, 20)).astype("float32"))
-    x1 = tf.constant(rng.random((args.batch, 64, 64, 1)).astype("float32"))
-    baseline = step_time(keras.layers.Conv2D(50, 5, padding="same"), x20, args.repeats)
+    x20 = rng.random((args.batch, 64, 64, 20)).astype("float32")
+    x1 = rng.random((args.batch, 64, 64, 1)).astype("float32")
     cases = [
-        ("conv2d_5x5_20to50", keras.layers.Conv2D(50, 5, padding="same"), x20),
-        ("deformable_conv2d_5x5_20to50", DeformableConv2D(50, 5, padding="same"), x20),
-        ("conv_offset2d_20ch_then_conv2d", keras.Sequential([ConvOffset2D(20), keras.layers.Conv2D(50, 5, padding="same")]), x20),
-        ("spatial_transformer_64to32", SpatialTransformer(output_size=(32, 32)), x1),
+        ("conv2d_5x5_20to50", lambda: keras.layers.Conv2D(50, 5, padding="same"), x20),
+        ("deformable_conv2d_5x5_20to50", lambda: DeformableConv2D(
+            50, 5, padding="same", offset_initializer=keras.initializers.RandomNormal(stddev=0.01)), x20),
+        ("conv_offset2d_20ch_then_conv2d", lambda: keras.Sequential([
+            ConvOffset2D(20, kernel_initializer=keras.initializers.RandomNormal(stddev=0.01)),
+            keras.layers.Conv2D(50, 5, padding="same")]), x20),
+        ("spatial_transformer_64to32", lambda: SpatialTransformer(output_size=(32, 32)), x1),
     ]
-    for name, layer, x in cases:
-        seconds = step_time(layer, x, args.repeats)
-        print(json.dumps({
-            "case": name, "batch": args.batch, "step_seconds": round(seconds, 4),
-            "conv2d_baseline_seconds": round(baseline, 4), "ratio_to_conv2d": round(seconds / baseline, 2),
-        }))
+    for mode in args.modes:
+        jit = "auto" if mode == "keras_default" else True
+        baseline = step_time(cases[0][1], x20, args.repeats, jit)
+        for name, make_layer, x in cases:
+            wall, cpu = baseline if name == cases[0][0] else step_time(make_layer, x, args.repeats, jit)
+            print(json.dumps({
+                "case": name, "mode": mode, "backend": keras.backend.backend(), "batch": args.batch,
+                "step_seconds": round(wall, 4), "conv2d_step_seconds": round(baseline[0], 4),
+                "ratio_to_conv2d": round(wall / baseline[0], 2),
+                "step_cpu_seconds": round(cpu, 4), "conv2d_step_cpu_seconds": round(baseline[1], 4),
+                "cpu_ratio_to_conv2d": round(cpu / baseline[1], 2),
+            }), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ The canvas may then be rotated by an angle drawn from ``rotation_range``
 ([0, 2 pi]), scaled by a factor drawn from ``scale_range`` ([0.4, 1]) and
 elastically deformed (section IV-D: Gaussian 7 x 7, sigma 10, alpha 300).
 Rotation and scale are drawn once per sequence (one "setting", section IV-A),
-the elastic field once per frame; see docs/faithfulness.md.
+the elastic field once per frame; see docs/faithfulness.md. Because rotation
+and scale are per sequence, each digit is warped once per sequence and placed
+on every frame where the canvas transform sends it (``MovingMNIST.render``).
 
 Example:
     >>> generator = MovingMNIST(augmentations=("rotation", "scaling"), seed=0)
@@ -26,8 +28,15 @@ import keras
 import numpy as np
 
 from keras_stvideo.data import mnist as mnist_module
+from keras_stvideo.data.warp import (
+    bilinear_sample,
+    elastic_displacements,
+    paste_max,
+    transformed_top_left,
+    warp_digits,
+    warped_box_margin,
+)
 from keras_stvideo.training.epochs import EpochCounter
-from keras_stvideo.data.warp import elastic_displacements, warp_canvases
 
 AUGMENTATIONS = ("rotation", "scaling", "elastic")
 VARIANTS = {
@@ -40,6 +49,7 @@ VARIANTS = {
 SPLITS = ("train", "test")
 DIGIT_SOURCES = ("disjoint", "paper")
 _RENDER_CHUNK = 500  # sequences rendered at a time by generate()
+_ELASTIC_CHUNK = 64  # frames deformed at a time by render()
 LABEL_ORDERS = ("drawn", "sorted")
 
 
@@ -273,31 +283,65 @@ class MovingMNIST:
         )
 
     # --------------------------------------------------------------- rendering
-    def render(self, params, augment=True):
-        """Render sequences from ``params``: (N, T, H, W, 1) float32 in [0, 1]."""
+    def render(self, params, augment=True, out=None):
+        """Render sequences from ``params``: (N, T, H, W, 1) float32 in [0, 1].
+
+        ``out``: optional C-contiguous float32 array of that shape to render into.
+
+        Rotation and scaling transform the whole canvas about its centre (section
+        III: "each canvas H is augmented with ... rotation R ... and scaling S").
+        A sequence has one angle and one scale, so each digit is warped once per
+        sequence (``warp_digits``) and pasted on every frame where the canvas
+        transform sends its centre (``transformed_top_left``, rounded to a pixel),
+        overlapping digits taking the pixel-wise maximum. This equals warping
+        every frame's canvas up to that rounding (at most half a pixel) and to
+        bilinear blending where two digits overlap; see docs/faithfulness.md.
+        The elastic field then deforms each frame (one bilinear resampling).
+        """
         n, t, d, _ = params.positions.shape
         size = self.canvas_size
-        canvas = np.zeros((n, t, size, size), dtype=np.float32)
-        top_left = np.rint(params.positions).astype(np.int64)
-        seq = np.arange(n)[:, None, None, None]
-        frame = np.arange(t)[None, :, None, None]
-        offsets = np.arange(28)
-        for digit in range(d):
-            rows = top_left[:, :, digit, 0, None, None] + offsets[None, None, :, None]
-            cols = top_left[:, :, digit, 1, None, None] + offsets[None, None, None, :]
-            images = self._digits_float[params.digit_indices[:, digit]][:, None]
-            canvas[seq, frame, rows, cols] = np.maximum(canvas[seq, frame, rows, cols], images)
-        if augment and self.augmentations:
-            displacements = None
-            if params.displacements is not None:
-                displacements = params.displacements.transpose(2, 0, 1, 3, 4).reshape(2, n * t, size, size)
-            canvas = warp_canvases(
-                canvas.reshape(n * t, size, size),
-                np.repeat(params.angles, t),
-                np.repeat(params.scales, t),
-                displacements,
-            ).reshape(n, t, size, size)
-        return np.clip(canvas, 0.0, 1.0)[..., None]
+        if out is None:
+            out = np.empty((n, t, size, size, 1), np.float32)
+        elif out.shape != (n, t, size, size, 1) or out.dtype != np.float32 or not out.flags.c_contiguous:
+            raise ValueError(
+                f"out must be a C-contiguous float32 array of shape {(n, t, size, size, 1)}, "
+                f"got {out.dtype} {out.shape}"
+            )
+        frames_out = out.reshape(n * t, size, size)
+        frames_out[...] = 0.0
+        canvas = frames_out
+        frames = np.repeat(np.arange(n * t), d)
+        image_index = np.repeat(np.arange(n * d).reshape(n, 1, d), t, axis=1).reshape(-1)
+        digits = self._digits_float[params.digit_indices.reshape(-1)]
+        geometric = augment and ("rotation" in self.augmentations or "scaling" in self.augmentations)
+        if geometric:
+            angles, scales = np.repeat(params.angles, d), np.repeat(params.scales, d)
+            # Each digit gets the smallest box that holds it warped; digits of one box size are warped together.
+            margins = warped_box_margin(angles, scales)
+            warped = [None] * len(digits)
+            for margin in np.unique(margins).tolist():
+                group = np.flatnonzero(margins == margin)
+                for k, image in zip(group.tolist(), warp_digits(digits[group], angles[group], scales[group], margin)):
+                    warped[k] = image
+            digits = warped
+            top_left = transformed_top_left(
+                params.positions, params.angles, params.scales, size, margin=margins.reshape(n, 1, d)
+            )
+        else:
+            top_left = np.rint(params.positions).astype(np.int64)
+        paste_max(canvas, digits, frames, image_index, top_left.reshape(-1, 2))
+        if augment and params.displacements is not None and "elastic" in self.augmentations:
+            rows = params.displacements[:, :, 0].reshape(n * t, size, size)
+            cols = params.displacements[:, :, 1].reshape(n * t, size, size)
+            grid = np.arange(size, dtype=np.float32)
+            # A few frames at a time, in place: their coordinates stay in the CPU's cache.
+            for start in range(0, n * t, _ELASTIC_CHUNK):
+                block = slice(start, start + _ELASTIC_CHUNK)
+                bilinear_sample(
+                    frames_out[block], grid[:, None] + rows[block], grid[None, :] + cols[block], out=frames_out[block]
+                )
+        np.clip(frames_out, 0.0, 1.0, out=frames_out)
+        return out
 
     def generate(self, num_sequences, seed=None, labels=None, return_parameters=False):
         """Generate ``num_sequences`` sequences.
@@ -311,7 +355,7 @@ class MovingMNIST:
         x = np.empty((len(params.labels), self.sequence_length, self.canvas_size, self.canvas_size, 1), np.float32)
         # Rendering in chunks keeps the warps' temporaries small: 50,000 videos at once need tens of GB.
         for start in range(0, len(x), _RENDER_CHUNK):
-            x[start:start + _RENDER_CHUNK] = self.render(params.select(slice(start, start + _RENDER_CHUNK)))
+            self.render(params.select(slice(start, start + _RENDER_CHUNK)), out=x[start:start + _RENDER_CHUNK])
         if return_parameters:
             return x, params.labels, params
         return x, params.labels

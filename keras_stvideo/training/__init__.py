@@ -2,6 +2,8 @@
 
 - ``epoch_backup``: ``EpochBackup`` (atomic per-epoch state, resume) and ``DatasetEpochSync``.
 - ``epochs``: the ``EpochCounter`` mixin for PyDatasets that draw new data every epoch.
+- ``precision``: ``cpu_has_bfloat16`` and ``check_mixed_precision_hardware`` (warns before a bfloat16 run
+  on a CPU without bfloat16 instructions).
 """
 
 from keras_stvideo.utils.lazy import lazy_exports
@@ -10,4 +12,6 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "EpochBackup": ".epoch_backup",
     "DatasetEpochSync": ".epoch_backup",
     "EpochCounter": ".epochs",
+    "cpu_has_bfloat16": ".precision",
+    "check_mixed_precision_hardware": ".precision",
 })

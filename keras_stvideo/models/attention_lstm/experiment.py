@@ -147,6 +147,9 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
     mnist = load_mnist(mnist_path)
     previous_policy = keras.mixed_precision.global_policy()
     if settings.mixed_precision:
+        from keras_stvideo.training.precision import check_mixed_precision_hardware
+
+        check_mixed_precision_hardware(log=log)  # bfloat16 is slower on CPUs without bfloat16 instructions
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:
         return _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir, backup_dir)
