@@ -23,8 +23,15 @@ def register_all():
 
 
 def load_model(path, **kwargs):
-    """``keras.saving.load_model(path, **kwargs)`` after ``register_all()``."""
+    """``keras.saving.load_model(path, **kwargs)`` after ``register_all()``.
+
+    A missing file, or one that is not a ``.keras`` archive (a text file, a
+    truncated download), raises an error naming the path before Keras is asked.
+    """
     import keras
 
+    from keras_stvideo.utils.paths import check_keras_archive
+
+    check_keras_archive(path)
     register_all()
     return keras.saving.load_model(path, **kwargs)

@@ -85,3 +85,12 @@ def test_input_and_keras_archive(tmp_path):
     with pytest.raises(PathError, match="expected a .keras model file, got '.*model.h5'"):
         (tmp_path / "model.h5").write_bytes(b"\0")
         check_keras_archive(tmp_path / "model.h5", "model")
+
+
+def test_load_model_names_a_file_that_is_not_an_archive(tmp_path):
+    from keras_stvideo import load_model
+
+    fake = tmp_path / "model.keras"
+    fake.write_text("not a zip")
+    with pytest.raises(ValueError, match="model.keras is not a valid .keras archive"):
+        load_model(fake)

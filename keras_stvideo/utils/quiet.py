@@ -1,0 +1,81 @@
+"""Keep TensorFlow's C++ start-up log lines off the terminal of ``stvideo`` commands.
+
+TensorFlow 2.21 writes lines such as "oneDNN custom operations are on" and
+"Could not find cuda drivers" to file descriptor 2 while it is imported, before
+``TF_CPP_MIN_LOG_LEVEL`` takes effect. ``silence_tensorflow_import()`` installs an
+import hook that sends descriptor 2 to a temporary file while ``tensorflow`` is
+first imported, whenever that happens (so ``--help`` and option errors still do
+not import it), and replays the captured text if the import fails.
+
+Example:
+    >>> silence_tensorflow_import()  # doctest: +SKIP
+    >>> import keras  # no C++ log lines
+"""
+
+import contextlib
+import importlib.abc
+import importlib.util
+import os
+import sys
+import tempfile
+
+
+@contextlib.contextmanager
+def captured_stderr_fd():
+    """Redirect file descriptor 2 to a temporary file; yield the file (read it for what was written)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield capture
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+class _QuietLoader(importlib.abc.Loader):
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        error = None
+        with captured_stderr_fd() as capture:
+            try:
+                self._loader.exec_module(module)
+            except BaseException as caught:
+                capture.seek(0)
+                text = capture.read().decode(errors="replace")
+                error = caught
+        if error is not None:
+            sys.stderr.write(text)
+            raise error
+
+
+class _QuietImportFinder(importlib.abc.MetaPathFinder):
+    def __init__(self, name):
+        self.name = name
+        self._searching = False
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name or self._searching:
+            return None
+        self._searching = True
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            self._searching = False
+        if spec is not None and spec.loader is not None:
+            spec.loader = _QuietLoader(spec.loader)
+        return spec
+
+
+def silence_tensorflow_import():
+    """Capture descriptor 2 while ``tensorflow`` is first imported; a no-op once it is imported."""
+    if "tensorflow" in sys.modules or any(isinstance(f, _QuietImportFinder) for f in sys.meta_path):
+        return
+    sys.meta_path.insert(0, _QuietImportFinder("tensorflow"))
