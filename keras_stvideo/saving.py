@@ -13,6 +13,8 @@ import importlib
 # Every module that registers a class with keras.saving.register_keras_serializable.
 REGISTERING_MODULES = (
     "keras_stvideo.layers",
+    "keras_stvideo.training.losses",
+    "keras_stvideo.models.siamese_c3d.siamese_model",
 )
 
 

@@ -4,6 +4,7 @@
 - ``epochs``: the ``EpochCounter`` mixin for PyDatasets that draw new data every epoch.
 - ``precision``: ``cpu_has_bfloat16`` and ``check_mixed_precision_hardware`` (warns before a bfloat16 run
   on a CPU without bfloat16 instructions).
+- ``losses``: the class-balanced hinge of Paul et al. 2018 (Eq. 2) and the Frobenius norm.
 """
 
 from keras_stvideo.utils.lazy import lazy_exports
@@ -14,4 +15,8 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "EpochCounter": ".epochs",
     "cpu_has_bfloat16": ".precision",
     "check_mixed_precision_hardware": ".precision",
+    "class_balanced_hinge_loss": ".losses",
+    "class_balanced_hinge_terms": ".losses",
+    "frobenius_norm": ".losses",
+    "ClassBalancedHinge": ".losses",
 })

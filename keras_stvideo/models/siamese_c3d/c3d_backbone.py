@@ -1,0 +1,105 @@
+"""The smaller C3D of Tran et al. 2015 (paper 004's reference [27]), the tower T of Paul et al. 2018's Eq. 1.
+
+Layout, from Tran et al. 2015 section 3.1 ("Common network settings"), the
+network paper 004 section 2 calls "the smaller C3D network defined in their paper":
+
+====================  ==========================================================
+input                 16 x 112 x 112 x 3 crops (3.1: "3 x 16 x 112 x 112")
+conv1 .. conv5        3 x 3 x 3 convolutions (3.2 finds depth 3 best), stride 1,
+                      "same" padding, 64, 128, 256, 256, 256 filters, ReLU
+pool1                 max pooling 1 x 2 x 2, stride 1 x 2 x 2 ("not to merge the
+                      temporal signal too early")
+pool2 .. pool5        max pooling 2 x 2 x 2, stride 2
+fc6, fc7              2048 units each, ReLU (3.1: "The two fully connected layers
+                      have 2048 outputs"), dropout 0.5 (paper 004 section 2)
+====================  ==========================================================
+
+fc7's 2048-d output is the feature f = T(x) (paper 004 section 2, "feature
+vectors f^1, f^2 in R^2048"; section 3 extracts it as "fc7"). Pooling rounds up
+(``padding="same"``), as Caffe, in which C3D was written, does: pool5 maps 7 x 7
+to 4 x 4 at 112 x 112 input, as in the released C3D.
+"""
+
+import keras
+from keras import layers
+
+C3D_SMALL_FILTERS = (64, 128, 256, 256, 256)  # Tran et al. 2015, section 3.1
+C3D_SMALL_FC_UNITS = 2048  # Tran et al. 2015, section 3.1; paper 004 section 2 (f in R^2048)
+
+
+def _check_shape(input_shape):
+    input_shape = tuple(input_shape)
+    if len(input_shape) != 4 or any(not isinstance(d, int) or d < 1 for d in input_shape):
+        raise ValueError(f"input_shape must be (frames, height, width, channels) positive integers, got {input_shape!r}")
+    return input_shape
+
+
+def build_c3d_small(input_shape=(16, 112, 112, 3), filters=C3D_SMALL_FILTERS, fc_units=C3D_SMALL_FC_UNITS,
+                    dropout=0.5, name="c3d_small"):
+    """The smaller C3D (Tran et al. 2015, section 3.1) up to fc7: the tower T of Paul et al. 2018, Eq. 1.
+
+    Args:
+        input_shape: (frames, height, width, channels) of one volume; (16, 112, 112, 3)
+            as in Tran et al. 2015 section 3.1. Smaller shapes are for tests.
+        filters: filters of conv1..conv5 (64, 128, 256, 256, 256).
+        fc_units: units of fc6 and fc7 (2048).
+        dropout: dropout after fc6 and fc7 (0.5, paper 004 section 2).
+        name: model name.
+
+    Returns:
+        A functional ``keras.Model`` from (B, T, H, W, C) volumes to (B, fc_units) features.
+
+    Example:
+        >>> tower = build_c3d_small()  # doctest: +SKIP
+        >>> tower.output.shape  # doctest: +SKIP
+        (None, 2048)
+
+    Reference: D. Tran et al., "Learning spatiotemporal features with 3D convolutional networks", ICCV 2015.
+    """
+    input_shape = _check_shape(input_shape)
+    if len(filters) != 5:
+        raise ValueError(f"filters must list 5 convolution widths, got {filters!r}")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must lie in [0, 1), got {dropout!r}")
+    inputs = keras.Input(input_shape, name="volume")
+    x = inputs
+    for i, width in enumerate(filters, start=1):
+        x = layers.Conv3D(width, 3, padding="same", activation="relu", name=f"conv{i}")(x)
+        pool = (1, 2, 2) if i == 1 else (2, 2, 2)
+        x = layers.MaxPooling3D(pool, strides=pool, padding="same", name=f"pool{i}")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(fc_units, activation="relu", name="fc6")(x)
+    x = layers.Dropout(dropout, name="dropout6")(x)
+    x = layers.Dense(fc_units, activation="relu", name="fc7")(x)
+    x = layers.Dropout(dropout, name="dropout7")(x)
+    return keras.Model(inputs, x, name=name)
+
+
+def build_c3d_classifier(num_classes, input_shape=(16, 112, 112, 3), tower=None, dropout=0.5, name="c3d_classifier"):
+    """A C3D action classifier: the small C3D tower and a softmax over ``num_classes`` (paper 004 Table 1).
+
+    With ``tower`` given (a trained ``build_c3d_small`` model, e.g. ``siamese.tower``)
+    the classifier's tower starts from a copy of its weights ("Ours" in Table 1);
+    without it, from random initialisation (Table 1's "C3D [27]" column).
+
+    Args:
+        num_classes: classes (51 for HMDB51, 101 for UCF101).
+        input_shape: volume shape; taken from ``tower`` when it is given.
+        tower: optional pre-trained tower whose weights are copied (not shared).
+        dropout: dropout of a freshly built tower (0.5).
+        name: model name.
+    """
+    if not isinstance(num_classes, int) or num_classes < 2:
+        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
+    if tower is not None:
+        input_shape = tuple(tower.input.shape[1:])
+        config = tower.get_config()
+        fresh = keras.Model.from_config(config)
+        fresh.set_weights(tower.get_weights())
+        fresh.name = "c3d_small"
+        base = fresh
+    else:
+        base = build_c3d_small(input_shape, dropout=dropout)
+    inputs = keras.Input(tuple(input_shape), name="volume")
+    outputs = layers.Dense(num_classes, activation="softmax", name="fc8")(base(inputs))
+    return keras.Model(inputs, outputs, name=name)
