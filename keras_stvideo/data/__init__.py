@@ -22,4 +22,9 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "TruncatedVideoError": ".video",
     "TruncatedVideoWarning": ".video",
     "verify_video": ".video",
+    # pair mining for the Siamese C3D (Paul et al. 2018, Algorithm 1)
+    "PairMiner": ".pair_mining",
+    "PairMiningDataset": ".pair_mining",
+    "colour_transform": ".pair_mining",
+    "flip_transform": ".pair_mining",
 })

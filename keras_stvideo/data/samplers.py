@@ -4,7 +4,8 @@
 * ``sample_consecutive_clip`` and ``uniform_test_clips``: TeSNet's K consecutive
   frames and its 20 uniformly spaced test clips (Huang & Bors 2020, section 3.1).
 * ``sample_volume_pairs``: positive and negative spatio-temporal volume pairs for
-  unsupervised Siamese training (Paul et al. 2018, section 2, Algorithm 1).
+  unsupervised Siamese training (Paul et al. 2018, section 2, Algorithm 1), from
+  in-memory videos through ``pair_mining.PairMiner``.
 
 Videos are (T, H, W, C) arrays; samplers take a ``numpy.random.Generator``.
 """
@@ -107,53 +108,38 @@ def uniform_test_clips(num_video_frames, num_frames=10, num_clips=20):
     return np.linspace(0, num_video_frames - num_frames, num_clips).round().astype(int)
 
 
-def _random_volume(rng, video, shape, forbidden=None):
-    frames, height, width = video.shape[:3]
-    t0, y0, x0 = shape
-    if t0 > frames or y0 > height or x0 > width:
-        raise ValueError(f"volume shape {shape} does not fit a video of shape {video.shape[:3]}")
-    for _ in range(100):
-        t = int(rng.integers(0, frames - t0 + 1))
-        if forbidden is None or t + t0 <= forbidden[0] or t >= forbidden[1]:
-            break
-    else:
-        raise ValueError(f"no two non-overlapping volumes of {t0} frames fit a video of {frames} frames")
-    y = int(rng.integers(0, height - y0 + 1))
-    x = int(rng.integers(0, width - x0 + 1))
-    return video[t : t + t0, y : y + y0, x : x + x0], (t, t + t0)
+def sample_volume_pairs(videos, rng, num_pairs, positive_ratio=0.3, volume_shape=(16, 112, 112), flip=True,
+                        transform_on="both"):
+    """Unsupervised Siamese pairs from in-memory videos (Paul et al. 2018, section 2 and Algorithm 1).
 
+    One batch of ``num_pairs`` mined by ``keras_stvideo.data.pair_mining.PairMiner``
+    (the one implementation of Algorithm 1): exactly round(p * num_pairs)
+    positives (two non-intersecting volumes of one video) first, then negatives
+    (volumes of two different videos); the second volume gets F = I, F1, F2 or
+    F1 o F2. For videos on disk use ``PairMiningDataset``, which reads only the
+    frames it needs.
 
-def sample_volume_pairs(videos, rng, num_pairs, positive_ratio=0.3, volume_shape=(16, 112, 112), flip=True):
-    """Unsupervised Siamese pairs (Paul et al. 2018, section 2 and Algorithm 1).
-
-    A positive pair is two temporally non-overlapping volumes of one video (the
-    second optionally flipped, transformation F2); a negative pair is one volume
-    from each of two different videos. ``positive_ratio`` is the share of
-    positives (30% positives, 70% negatives in section 3).
+    Args:
+        videos: (T, H, W, C) arrays, at least two.
+        rng: a ``numpy.random.Generator``.
+        num_pairs: B.
+        positive_ratio: p (0.3, section 3).
+        volume_shape: (t0, y0, x0).
+        flip: False turns every transform off (F = I).
+        transform_on: see ``PairMiner`` ("both": section 2; "negative": Algorithm 1 as printed).
 
     Returns:
-        ``(first, second, targets)``: (P, t0, y0, x0, C) arrays and targets (P,)
-        with 1 for positive and 0 for negative pairs.
+        ``(first, second, targets)``: (B, t0, y0, x0, C) arrays of the videos' dtype
+        and targets (B,) with 1 for positive and 0 for negative pairs.
     """
+    from keras_stvideo.data.pair_mining import PairMiner, materialize
+
     videos = [_check_video(v, "each video") for v in videos]
     if len(videos) < 2:
         raise ValueError(f"negative pairs need at least 2 videos, got {len(videos)}")
-    if not 0.0 <= positive_ratio <= 1.0:
-        raise ValueError(f"positive_ratio must lie in [0, 1], got {positive_ratio!r}")
-    first, second, targets = [], [], []
-    for _ in range(num_pairs):
-        if rng.random() < positive_ratio:
-            video = videos[int(rng.integers(len(videos)))]
-            a, span = _random_volume(rng, video, volume_shape)
-            b, _ = _random_volume(rng, video, volume_shape, forbidden=span)
-            if flip and rng.random() < 0.5:
-                b = b[:, :, ::-1]
-            targets.append(1)
-        else:
-            m, n = rng.choice(len(videos), size=2, replace=False)
-            a, _ = _random_volume(rng, videos[m], volume_shape)
-            b, _ = _random_volume(rng, videos[n], volume_shape)
-            targets.append(0)
-        first.append(a)
-        second.append(b)
-    return np.stack(first), np.stack(second), np.array(targets, dtype=np.int64)
+    miner = PairMiner([v.shape[:3] for v in videos], volume_shape, positive_ratio, num_pairs,
+                      transform_on if flip else "none")
+    t0 = miner.volume_shape[0]
+    first, second, labels = materialize(miner.mine_batch(rng), lambda vol: videos[vol.video][vol.t : vol.t + t0],
+                                        miner.volume_shape)
+    return first, second, (labels > 0).astype(np.int64)
