@@ -14,4 +14,13 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "build_c3d_classifier": ".c3d_backbone",
     "build_siamese_c3d": ".siamese_model",
     "SiameseC3D": ".siamese_model",
+    "pretrain_siamese": ".training",
+    "fine_tune": ".training",
+    "volume_sampler": ".training",
+    "video_features": ".retrieval",
+    "nearest_neighbours": ".retrieval",
+    "evaluate_aslan": ".aslan",
+    "ten_fold_evaluation": ".aslan",
+    "roc_curve": ".aslan",
+    "roc_auc": ".aslan",
 })
