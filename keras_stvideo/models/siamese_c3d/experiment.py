@@ -1,0 +1,314 @@
+"""The experiments of paper 004 (Table 1, Table 3) on a user's data or on generated clips (``--quick``).
+
+Steps, each recorded in ``OUT/state.json`` once finished so that the same command
+run again resumes after the last finished step (the pre-trained Siamese model is
+kept as ``OUT/siamese.keras``):
+
+1. ``pretrain``: unsupervised Siamese training on mined pairs of the unlabelled
+   training videos (UCF101 split 1 train; section 3).
+2. ``finetune:<dataset>:<init>``: a C3D classifier trained on the labelled
+   training videos from the tower's weights ("siamese") or at random ("random"),
+   tested by video-level accuracy on the test videos (Table 1).
+3. ``aslan:<init>``: ASLAN same/not-same, 10-fold, with the pre-trained and a
+   random tower (Table 3), when a pairs file is given.
+"""
+
+import dataclasses
+import json
+import pathlib
+import time
+
+import numpy as np
+
+from keras_stvideo.utils.atomic import atomic_path
+
+PAPER_TABLE1 = {  # Table 1, paper 004: accuracy (%); "C3D [27]" = random initialisation, "Ours" = pre-trained
+    "hmdb51": {"Chance": 1.9, "C3D [27]": 19.2, "STIP [24]": 20.0, "TCH [18]": 15.9, "IM [6]": 16.3,
+               "OP [29]": 15.6, "S&L [17]": 18.1, "Ours": 20.6},
+    "ucf101": {"Chance": 1.0, "C3D [27]": 44.1, "STIP [24]": 43.9, "TCH [18]": 45.4, "IM [6]": 45.7,
+               "OP [29]": 40.7, "S&L [17]": 50.2, "Ours": 48.5},
+}
+INIT_COLUMNS = {"random": "C3D [27]", "siamese": "Ours"}
+
+
+@dataclasses.dataclass(frozen=True)
+class SiameseSettings:
+    """Every number of the run; paper values are the defaults (section 3 unless noted)."""
+
+    volume_shape: tuple = (16, 112, 112)  # C3D crops (Tran et al. 2015, 3.1)
+    frame_size: tuple = (128, 171)  # C3D frame size (Tran et al. 2015, 3.1)
+    filters: tuple = (64, 128, 256, 256, 256)  # small C3D (Tran et al. 2015, 3.1)
+    fc_units: int = 2048
+    batch_size: int = 10  # section 3
+    positive_ratio: float = 0.3  # section 3
+    transform_on: str = "both"  # section 2 (Algorithm 1 as printed: "negative")
+    pretrain_epochs: int = 10  # not stated
+    batches_per_epoch: int = 1000  # not stated
+    pretrain_learning_rate: float = 1e-3  # Adam; not stated
+    finetune_epochs: int = 10  # not stated
+    finetune_batch_size: int = 10  # not stated
+    finetune_learning_rate: float = 1e-4  # not stated
+    test_volumes: int = 10  # volumes per test video (not stated)
+    feature_volumes: int = 10  # section 3 (nearest neighbours): 10 random volumes
+    split: str = "split1"
+
+    @classmethod
+    def quick(cls):
+        """Generated clips at 8 x 32 x 32 with a narrower C3D: a few minutes on 2 CPU cores."""
+        return cls(volume_shape=(8, 32, 32), frame_size=(36, 44), filters=(16, 32, 64, 64, 64), fc_units=128,
+                   pretrain_epochs=4, batches_per_epoch=20, finetune_epochs=6, test_volumes=3, feature_volumes=4,
+                   pretrain_learning_rate=1e-3, finetune_learning_rate=1e-3)
+
+
+# ------------------------------------------------------------------ generated data for --quick
+def generate_clip_dataset(folder, num_classes=4, videos_per_class=8, num_frames=24, size=(36, 44), seed=0,
+                          test_fraction=0.25):
+    """Write a small labelled video dataset (AVI files + index.json) with class-specific motion.
+
+    Class k: textured blobs on a textured background moving in direction 2 pi k / num_classes,
+    each video with its own colours, speed, and start. Returns the ``VideoIndex``.
+    """
+    from keras_stvideo.data.video_index import VideoEntry, VideoIndex
+
+    folder = pathlib.Path(folder)
+    index_path = folder / "index.json"
+    if index_path.is_file():
+        return VideoIndex.load(index_path)
+    import imageio.v3 as iio
+
+    rng = np.random.default_rng(seed)
+    height, width = size
+    yy, xx = np.mgrid[:height, :width]
+    entries = []
+    for label in range(num_classes):
+        angle = 2 * np.pi * label / num_classes
+        for v in range(videos_per_class):
+            background = rng.uniform(30, 120, 3) + rng.normal(0, 10, (height, width, 1))
+            colour = rng.uniform(130, 255, 3)
+            speed = rng.uniform(1.0, 2.0)
+            centres = rng.uniform(0, [height, width], (3, 2))
+            frames = np.empty((num_frames, height, width, 3), np.uint8)
+            for t in range(num_frames):
+                frame = background.copy()
+                for cy, cx in centres:
+                    y = (cy + speed * t * np.sin(angle)) % height
+                    x = (cx + speed * t * np.cos(angle)) % width
+                    mask = ((yy - y) ** 2 + (xx - x) ** 2) < 20
+                    frame[mask] = colour
+                frames[t] = np.clip(frame, 0, 255).astype(np.uint8)
+            name = f"class{label}/v{v:02d}.avi"
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            iio.imwrite(path, frames, plugin="pyav", codec="mpeg4", fps=25, out_pixel_format="yuv420p")
+            role = "test" if v < round(test_fraction * videos_per_class) else "train"
+            entries.append(VideoEntry(name, label, {"split1": role}))
+    index = VideoIndex(folder, [f"direction{k}" for k in range(num_classes)], entries, name="generated clips")
+    index.save(index_path)
+    return index
+
+
+def generate_aslan_pairs(index, out_path, folds=4, pairs_per_fold=8, seed=0):
+    """An ASLAN-format pairs file over a generated index: half same-class, half other-class pairs per fold."""
+    rng = np.random.default_rng(seed)
+    by_label = {}
+    for entry in index.entries:
+        by_label.setdefault(entry.label, []).append(entry.path)
+    labels = sorted(by_label)
+    result = []
+    for _ in range(folds):
+        fold = []
+        for j in range(pairs_per_fold):
+            if j % 2 == 0:
+                label = labels[int(rng.integers(len(labels)))]
+                a, b = rng.choice(by_label[label], 2, replace=False)
+                fold.append([str(a), str(b), 1])
+            else:
+                la, lb = rng.choice(labels, 2, replace=False)
+                fold.append([str(rng.choice(by_label[la])), str(rng.choice(by_label[lb])), 0])
+        result.append(fold)
+    out_path = pathlib.Path(out_path)
+    with atomic_path(out_path) as tmp:
+        tmp.write_text(json.dumps({"root": str(index.root), "folds": result}, indent=1))
+    return out_path
+
+
+# ------------------------------------------------------------------ the run
+class State:
+    """Finished steps and their results, saved atomically after each step (``OUT/state.json``)."""
+
+    def __init__(self, out, settings, seed):
+        self.path = pathlib.Path(out) / "state.json"
+        self.key = {"settings": dataclasses.asdict(settings), "seed": seed}
+        self.steps = {}
+        if self.path.is_file():
+            saved = json.loads(self.path.read_text())
+            if json.loads(json.dumps(self.key)) != saved.get("key"):
+                raise ValueError(f"{self.path} belongs to a run with other settings or seed; use another --out "
+                                 "or remove it")
+            self.steps = saved["steps"]
+
+    def done(self, name):
+        return name in self.steps
+
+    def record(self, name, result):
+        self.steps[name] = result
+        with atomic_path(self.path) as tmp:
+            tmp.write_text(json.dumps({"key": self.key, "steps": self.steps}, indent=1))
+
+
+def _load_videos(index, entries, frame_size):
+    from keras_stvideo.data.video import read_video
+
+    return [read_video(index.path_of(e), size=frame_size, frame_range=e.frame_range) for e in entries]
+
+
+def run_experiments(settings, out, ucf101=None, hmdb51=None, aslan=None, seed=0, progress=print):
+    """Run (or resume) the reproduction; returns the results dict (also in ``OUT/state.json``)."""
+    import keras
+
+    from keras_stvideo.data.pair_mining import PairMiningDataset
+    from keras_stvideo.data.video_dataset import VideoClipDataset
+    from keras_stvideo.data.video_index import VideoIndex
+    from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_small
+    from keras_stvideo.models.siamese_c3d.training import (fine_tune, pretrain_siamese, video_level_accuracy,
+                                                           volume_sampler)
+    from keras_stvideo.saving import load_model
+
+    out = pathlib.Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    state = State(out, settings, seed)
+    indexes = {name: VideoIndex.load(path) if not isinstance(path, VideoIndex) else path
+               for name, path in (("ucf101", ucf101), ("hmdb51", hmdb51)) if path is not None}
+    if "ucf101" not in indexes:
+        raise ValueError("the unsupervised step needs the UCF101 index (--ucf101)")
+    volume = tuple(settings.volume_shape) + (3,)
+    siamese_path = out / "siamese.keras"
+
+    # 1. unsupervised pre-training (section 3)
+    if not state.done("pretrain"):
+        keras.utils.set_random_seed(seed)
+        pairs = PairMiningDataset(indexes["ucf101"], settings.split, "train", settings.volume_shape,
+                                  settings.positive_ratio, settings.batch_size, settings.batches_per_epoch,
+                                  settings.frame_size, settings.transform_on, seed=seed)
+        tower = build_c3d_small(volume, filters=settings.filters, fc_units=settings.fc_units)
+        started = time.time()
+        progress(f"[pretrain] {settings.pretrain_epochs} epochs x {settings.batches_per_epoch} batches of "
+                 f"{settings.batch_size} mined pairs from {len(pairs.entries)} videos")
+        from keras_stvideo.models.siamese_c3d.siamese_model import build_siamese_c3d
+
+        model = build_siamese_c3d(tower=tower)
+        model, history = pretrain_siamese(pairs, model, epochs=settings.pretrain_epochs,
+                                          learning_rate=settings.pretrain_learning_rate, verbose=0,
+                                          callbacks=[_EpochPrinter("pretrain", progress)])
+        with atomic_path(siamese_path) as tmp:
+            model.save(tmp)  # tmp ends in ".keras"
+        state.record("pretrain", {key: [float(v) for v in values] for key, values in history.history.items()}
+                     | {"seconds": time.time() - started})
+    siamese = load_model(siamese_path)
+
+    # 2. fine-tuning against random initialisation (Table 1)
+    for name, index in indexes.items():
+        train = index.entries_for(settings.split, "train")
+        test = index.entries_for(settings.split, "test")
+        test_videos = None
+        for init in ("random", "siamese"):
+            step = f"finetune:{name}:{init}"
+            if state.done(step):
+                continue
+            if test_videos is None:
+                test_videos = _load_videos(index, test, settings.frame_size)
+            data = VideoClipDataset(index, settings.split, "train", volume_sampler(settings.volume_shape),
+                                    batch_size=settings.finetune_batch_size, frame_size=settings.frame_size,
+                                    cache_size=len(train), seed=seed)
+            started = time.time()
+            progress(f"[{step}] {settings.finetune_epochs} epochs on {len(train)} videos, "
+                     f"{len(index.class_names)} classes")
+            if init == "siamese":
+                tower = siamese.tower
+            else:
+                keras.utils.set_random_seed(seed + 1)
+                tower = build_c3d_small(volume, filters=settings.filters, fc_units=settings.fc_units)
+            classifier, history = fine_tune(data, len(index.class_names), tower=tower, epochs=settings.finetune_epochs,
+                                            learning_rate=settings.finetune_learning_rate, verbose=0, seed=seed + 2,
+                                            callbacks=[_EpochPrinter(step, progress)])
+            accuracy = video_level_accuracy(classifier, test_videos, [e.label for e in test], settings.volume_shape,
+                                            settings.test_volumes)
+            progress(f"[{step}] video accuracy {100 * accuracy:.1f}% on {len(test)} test videos")
+            state.record(step, {"accuracy": 100 * accuracy, "train_loss": [float(v) for v in history.history["loss"]],
+                                "chance": 100 / len(index.class_names), "seconds": time.time() - started})
+
+    # 3. ASLAN (Table 3)
+    if aslan is not None:
+        from keras_stvideo.models.siamese_c3d.aslan import evaluate_aslan
+
+        for init in ("random", "siamese"):
+            step = f"aslan:{init}"
+            if state.done(step):
+                continue
+            if init == "siamese":
+                tower = siamese.tower
+            else:
+                keras.utils.set_random_seed(seed + 1)
+                tower = build_c3d_small(volume, filters=settings.filters, fc_units=settings.fc_units)
+            progress(f"[{step}] 10-fold same/not-same from mean fc7 features")
+            result = evaluate_aslan(tower, aslan, settings.volume_shape, settings.feature_volumes,
+                                    settings.frame_size, seed=seed, progress=progress)
+            progress(f"[{step}] accuracy {result['accuracy']:.1f}% AUC {result['auc']:.1f}%")
+            state.record(step, result)
+    return state.steps
+
+
+class _EpochPrinter:
+    """A progress line per epoch (a tiny Keras callback without importing Keras at module level)."""
+
+    def __new__(cls, step, progress):
+        import keras
+
+        class Printer(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                logs = logs or {}
+                shown = " ".join(f"{k} {v:.4f}" for k, v in sorted(logs.items()))
+                progress(f"[{step}] epoch {epoch + 1}: {shown}")
+
+        return Printer()
+
+
+def markdown_tables(results):
+    """Table 1 and Table 3 of paper 004 beside the measured values."""
+    lines = ["Table 1 (accuracy %): paper vs measured", "",
+             "| dataset | init | paper | measured | chance (measured data) |", "|---|---|---|---|---|"]
+    for name in ("hmdb51", "ucf101"):
+        for init, column in INIT_COLUMNS.items():
+            step = results.get(f"finetune:{name}:{init}")
+            if step is not None:
+                lines.append(f"| {name} | {init} ({column}) | {PAPER_TABLE1[name][column]:.1f} | "
+                             f"{step['accuracy']:.1f} | {step['chance']:.1f} |")
+    if any(k.startswith("aslan:") for k in results):
+        from keras_stvideo.models.siamese_c3d.aslan import PAPER_TABLE3
+
+        lines += ["", "Table 3 (ASLAN, %): paper vs measured", "",
+                  "| tower | paper acc. | paper AUC | measured acc. | measured AUC |", "|---|---|---|---|---|"]
+        for init, column in INIT_COLUMNS.items():
+            step = results.get(f"aslan:{init}")
+            if step is not None:
+                acc, auc = PAPER_TABLE3[column]
+                lines.append(f"| {init} ({column}) | {acc:.1f} | {auc:.1f} | {step['accuracy']:.1f} "
+                             f"± {step['accuracy_std']:.1f} | {step['auc']:.1f} |")
+    if "pretrain" in results:
+        loss = results["pretrain"]["loss"]
+        lines += ["", f"Unsupervised pre-training: Eq. 2 loss {loss[0]:.4f} (epoch 1) -> {loss[-1]:.4f} "
+                      f"(epoch {len(loss)}), pair accuracy {results['pretrain']['pair_accuracy'][-1]:.3f}"]
+    return "\n".join(lines) + "\n"
+
+
+def save_results(results, out, settings, seed, note=""):
+    out = pathlib.Path(out)
+    payload = {"paper": "Paul, Roy & Roy-Chowdhury 2018 (paper 004)", "settings": dataclasses.asdict(settings),
+               "seed": seed, "note": note, "results": results,
+               "paper_table1": PAPER_TABLE1}
+    json_path, md_path = out / "results.json", out / "results.md"
+    with atomic_path(json_path) as tmp:
+        tmp.write_text(json.dumps(payload, indent=1))
+    with atomic_path(md_path) as tmp:
+        tmp.write_text(f"# Siamese C3D reproduction\n\n{note}\n\n{markdown_tables(results)}")
+    return json_path, md_path
