@@ -14,6 +14,11 @@ fc6, fc7              2048 units each, ReLU (3.1: "The two fully connected layer
                       have 2048 outputs"), dropout 0.5 (paper 004 section 2)
 ====================  ==========================================================
 
+Input volumes are in [0, 1] (what ``PairMiningDataset`` and ``volume_sampler``
+serve); a first ``Rescaling`` maps them to [-1, 1], standing in for C3D's
+mean-clip subtraction. Without it, training from [0, 1] inputs stalls at the
+initial loss (all ReLU inputs positive and small).
+
 fc7's 2048-d output is the feature f = T(x) (paper 004 section 2, "feature
 vectors f^1, f^2 in R^2048"; section 3 extracts it as "fc7"). Pooling rounds up
 (``padding="same"``), as Caffe, in which C3D was written, does: pool5 maps 7 x 7
@@ -62,7 +67,8 @@ def build_c3d_small(input_shape=(16, 112, 112, 3), filters=C3D_SMALL_FILTERS, fc
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must lie in [0, 1), got {dropout!r}")
     inputs = keras.Input(input_shape, name="volume")
-    x = inputs
+    # Volumes come in [0, 1]; C3D subtracts the mean clip (Tran et al. 2015, 3.1), here [0, 1] -> [-1, 1].
+    x = layers.Rescaling(2.0, offset=-1.0, name="centre")(inputs)
     for i, width in enumerate(filters, start=1):
         x = layers.Conv3D(width, 3, padding="same", activation="relu", name=f"conv{i}")(x)
         pool = (1, 2, 2) if i == 1 else (2, 2, 2)
