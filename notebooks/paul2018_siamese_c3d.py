@@ -23,9 +23,13 @@
 # ASLAN-style ROC curve (Fig. 5). `KERAS_STVIDEO_SMOKE=1` makes everything tiny (the tests run it so).
 
 # %%
+import logging
 import os
-import tempfile
 import pathlib
+import tempfile
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+logging.getLogger("tensorflow").setLevel(logging.ERROR)  # fine-tuning several models retraces; harmless
 
 import keras
 import matplotlib.pyplot as plt
