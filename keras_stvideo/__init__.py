@@ -28,7 +28,9 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     # Sun et al. 2015 (paper 001): models/fstcn
     "build_fstcn": ".models.fstcn",
     # Paul et al. 2018 (paper 004): models/siamese_c3d
-    "build_c3d_small": ".models.siamese_c3d", "build_siamese_c3d": ".models.siamese_c3d", "build_c3d_classifier": ".models.siamese_c3d",
+    "build_c3d_small": ".models.siamese_c3d",
+    "build_siamese_c3d": ".models.siamese_c3d",
+    "build_c3d_classifier": ".models.siamese_c3d",
     # loading .keras files with every custom class registered
     "load_model": ".saving",
     # subpackages
