@@ -19,6 +19,7 @@ BUILDERS = {
     "cnn_lstm": (_video_lenet, (3, 32, 32, 1)),
     "fstcn": (lambda: keras_stvideo.build_fstcn(3, input_size=112, clip_length=2, fc_units=(8, 8), fusion_units=8),
               [(2, 112, 112, 3), (2, 112, 112, 3)]),
+    "c3d_classifier": (lambda: keras_stvideo.build_c3d_classifier(4, input_shape=(4, 16, 16, 3)), (4, 16, 16, 3)),
 }
 
 

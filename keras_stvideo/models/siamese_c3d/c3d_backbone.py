@@ -107,5 +107,6 @@ def build_c3d_classifier(num_classes, input_shape=(16, 112, 112, 3), tower=None,
     else:
         base = build_c3d_small(input_shape, dropout=dropout)
     inputs = keras.Input(tuple(input_shape), name="volume")
-    outputs = layers.Dense(num_classes, activation="softmax", name="fc8")(base(inputs))
+    # float32 softmax under a mixed-precision policy
+    outputs = layers.Dense(num_classes, activation="softmax", name="fc8", dtype="float32")(base(inputs))
     return keras.Model(inputs, outputs, name=name)

@@ -81,7 +81,7 @@ class SiameseC3D(keras.Model):
         self.concat = layers.Concatenate(name="concat")
         self.fc_head = layers.Dense(head_units, activation="relu", name="fc_head")
         self.head_dropout = layers.Dropout(dropout, name="head_dropout")
-        self.score = layers.Dense(1, name="score")
+        self.score = layers.Dense(1, name="score", dtype="float32")  # the hinge in float32 under mixed precision
         self.positive_hinge_tracker = keras.metrics.Mean(name="positive_hinge")
         self.negative_hinge_tracker = keras.metrics.Mean(name="negative_hinge")
         self.regularization_tracker = keras.metrics.Mean(name="regularization")
