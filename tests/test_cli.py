@@ -62,6 +62,12 @@ ROWS = [
     (["reproduce", "shan2017", "--out", "{new}", "--models", "vgg"], "invalid choice: 'vgg'"),
     (["reproduce", "shan2017", "--out", "{new}", "--epochs", "0"], "--epochs must be positive, got 0"),
     (["reproduce", "shan2017", "--out", "{new}", "--devices", "0"], "--devices must be a positive number"),
+    (["reproduce", "siamese-c3d", "--out", "{new}"], "give --ucf101 INDEX"),
+    (["reproduce", "siamese-c3d", "--out", "{new}", "--epochs", "0"], "--epochs must be positive, got 0"),
+    (["reproduce", "siamese-c3d", "--out", "{new}", "--ucf101", "{missing}"], "--ucf101 dataset index not found"),
+    (["reproduce", "siamese-c3d", "--out", "{new}", "--quick", "--aslan", "{missing}"], "ASLAN pairs file not found"),
+    (["reproduce", "siamese-c3d", "--out", "{file}", "--quick"], "is a file; expected a folder"),
+    (["reproduce", "siamese-c3d", "--out", "{new}", "--transform-on", "all"], "invalid choice: 'all'"),
     # compare
     (["compare", "--out", "{under_file}/cmp"], "file.txt is a file, not a folder"),
     (["compare", "--out", "{file}"], "is a file; expected a folder"),

@@ -57,8 +57,17 @@ def run(args):
 
     from keras_stvideo.models.siamese_c3d import experiment
 
+    from keras_stvideo.utils.paths import check_input_file, check_output_folder
+
     settings = settings_from_args(args)
-    out = pathlib.Path(args.out)
+    out = check_output_folder(args.out, "--out")
+    for option in ("ucf101", "hmdb51"):
+        if getattr(args, option) is not None:
+            check_input_file(getattr(args, option), f"--{option}", what="dataset index")
+    if args.aslan is not None:
+        check_input_file(args.aslan, "--aslan", what="ASLAN pairs file")
+    if not args.quick and args.ucf101 is None:
+        raise ValueError("give --ucf101 INDEX (and optionally --hmdb51, --aslan), or --quick")
     ucf101, hmdb51, aslan, note = args.ucf101, args.hmdb51, args.aslan, ""
     if args.quick and ucf101 is None:
         print("[data] generating motion clips (two datasets standing in for UCF101 and HMDB51)")
@@ -69,8 +78,6 @@ def run(args):
             aslan = experiment.generate_aslan_pairs(ucf101, out / "data" / "aslan_like.json", seed=args.seed)
         note = ("--quick: generated motion clips (class = direction of motion), not UCF101/HMDB51/ASLAN; the "
                 "numbers test the pipeline and are not comparable with the paper's.")
-    if ucf101 is None:
-        raise ValueError("give --ucf101 INDEX (and optionally --hmdb51, --aslan), or --quick")
     results = experiment.run_experiments(settings, out, ucf101=ucf101, hmdb51=hmdb51, aslan=aslan, seed=args.seed)
     print()
     print(experiment.markdown_tables(results))
