@@ -27,6 +27,9 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "build_cnn_lstm": ".models.attention_lstm",
     # Sun et al. 2015 (paper 001): models/fstcn
     "build_fstcn": ".models.fstcn",
+    # Huang & Bors 2020 (paper 003): models/tesnet
+    "build_tesnet": ".models.tesnet",
+    "build_tsn": ".models.tesnet",
     # loading .keras files with every custom class registered
     "load_model": ".saving",
     # subpackages

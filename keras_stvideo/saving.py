@@ -13,6 +13,7 @@ import importlib
 # Every module that registers a class with keras.saving.register_keras_serializable.
 REGISTERING_MODULES = (
     "keras_stvideo.layers",
+    "keras_stvideo.models.tesnet.frame_layers",
 )
 
 
