@@ -13,7 +13,6 @@ progress bar over videos and the images per second.
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,36 +32,13 @@ def parse(argv=None):
     return p.parse_args(argv)
 
 
-def compute_all(index_path, out, backend="skimage", bound=20.0, size=None, limit=None, progress=True):
-    """Compute the flow of every video of the index under ``out``; returns (videos done now, images done now)."""
-    from tqdm import tqdm
-
-    from keras_stvideo.data.flow import TVL1, compute_video_flow, flow_dir, is_complete
-    from keras_stvideo.data.video import read_video
+def main(argv=None):
+    from keras_stvideo.data.flow import compute_index_flow
     from keras_stvideo.data.video_index import VideoIndex
 
-    if not bound > 0:
-        raise ValueError(f"--bound must be positive, got {bound}")
-    index = VideoIndex.load(index_path)
-    tvl1 = TVL1(backend)
-    paths = sorted({entry.path for entry in index.entries})[:limit]
-    videos = images = 0
-    start = time.perf_counter()
-    bar = tqdm(paths, desc="TV-L1 flow", unit="video", disable=not progress)
-    for path in bar:
-        directory = flow_dir(out, path)
-        if is_complete(directory):
-            continue
-        frames = read_video(index.root / path, size=tuple(size) if size else None)  # the whole video, every frame
-        images += compute_video_flow(frames, directory, tvl1, bound)
-        videos += 1
-        bar.set_postfix(images_per_s=f"{images / max(time.perf_counter() - start, 1e-9):.1f}")
-    return videos, images
-
-
-def main(argv=None):
     args = parse(argv)
-    videos, images = compute_all(args.index, args.out, args.backend, args.bound, args.size, args.limit)
+    videos, images = compute_index_flow(VideoIndex.load(args.index), args.out, args.backend, args.bound, args.size,
+                                        args.limit)
     print(f"computed the flow of {videos} video(s) ({images} images) under {args.out}; the others were complete")
     return 0
 

@@ -21,6 +21,7 @@ import importlib
 
 REPRODUCTIONS = {
     "shan2017": "keras_stvideo.models.attention_lstm.reproduction",
+    "tesnet": "keras_stvideo.models.tesnet.reproduction",
 }
 
 

@@ -151,6 +151,35 @@ def compute_video_flow(frames, directory, tvl1=None, bound=FLOW_BOUND, quality=9
     return computed
 
 
+def compute_index_flow(index, out, backend="skimage", bound=FLOW_BOUND, size=None, limit=None, progress=True):
+    """The flow of every video of a ``VideoIndex`` under ``out`` (resumable, with a tqdm progress bar).
+
+    Returns (videos computed now, images computed now); complete videos are skipped.
+    """
+    import time
+
+    from tqdm import tqdm
+
+    from keras_stvideo.data.video import read_video
+
+    if not bound > 0:
+        raise ValueError(f"bound must be positive, got {bound!r}")
+    tvl1 = TVL1(backend)
+    paths = sorted({entry.path for entry in index.entries})[:limit]
+    videos = images = 0
+    start = time.perf_counter()
+    bar = tqdm(paths, desc="TV-L1 flow", unit="video", disable=not progress)
+    for path in bar:
+        directory = flow_dir(out, path)
+        if is_complete(directory):
+            continue
+        frames = read_video(index.root / path, size=tuple(size) if size else None)  # every frame of the video
+        images += compute_video_flow(frames, directory, tvl1, bound)
+        videos += 1
+        bar.set_postfix(images_per_s=f"{images / max(time.perf_counter() - start, 1e-9):.1f}")
+    return videos, images
+
+
 def read_flow(directory, size=None, frame_range=None):
     """A video's colour-coded flow images as a (T - 1, H, W, 3) uint8 array.
 
