@@ -113,3 +113,15 @@ def test_script_then_flow_dataset_serves_same_samplers(tmp_path):
     flow = decode_flow(read_flow(flow_dir(tmp_path / "flow", index.entries[0].path)))
     moving = flow[np.abs(flow).sum(-1) > 0.5]
     assert index.class_names[index.entries[0].label] == "right" and moving[:, 0].mean() > 0.5
+
+
+def test_opencv_backend_agrees_where_installed():
+    from keras_stvideo.data.flow import opencv_available
+
+    if not opencv_available():
+        with pytest.raises(ValueError, match="opencv-contrib-python-headless"):
+            TVL1("opencv")
+        return
+    first, second = shifted_pair(dx=2, dy=1)
+    flow = TVL1("opencv")(first, second)
+    np.testing.assert_allclose(np.median(flow[12:-12, 12:-12].reshape(-1, 2), axis=0), [2.0, 1.0], atol=0.3)

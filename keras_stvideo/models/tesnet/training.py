@@ -36,11 +36,13 @@ def tesnet_optimizer(stream="rgb", learning_rate=None):
     return keras.optimizers.SGD(learning_rate=rate, momentum=MOMENTUM)
 
 
-def compile_tesnet(model, stream="rgb", learning_rate=None, jit_compile="auto"):
+def compile_tesnet(model, stream="rgb", learning_rate=None, jit_compile=False):
     """Compile ``model`` (from ``build_tesnet`` or ``build_tsn``) for Eq. 6 with the paper's optimiser.
 
     The loss is the cross-entropy on the model's softmax output; ``fit`` adds
     ``model.losses`` (the TS projection losses times beta and the L2 term).
+    ``jit_compile`` is off by default: XLA-compiling Inception-ResNet-V2 takes
+    minutes on a CPU; pass "auto" on a GPU.
     """
     import keras
 
