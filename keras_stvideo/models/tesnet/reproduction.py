@@ -18,7 +18,7 @@ DESCRIPTION = (
 
 def add_arguments(parser):
     parser.add_argument("--quick", action="store_true",
-                        help="the whole pipeline on generated moving-square videos (3 classes, 75x75, 3 epochs)")
+                        help="the whole pipeline on generated moving-square videos (3 classes, 75x75, 4 epochs)")
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="ucf101")
     parser.add_argument("--root", default=None, help="dataset folder with index.json (data_scripts/ucf101.py)")
     parser.add_argument("--split", default="1", choices=("1", "2", "3", "all"),
