@@ -223,9 +223,9 @@ test_videos = [read_video(index.path_of(e)) for e in test_entries]
 test_labels = [e.label for e in test_entries]
 histories, results = {}, {}
 for name, model, sampler, frames, kind in (
-    ("TeSNet No. 1 (K=6, D=3)", keras_stvideo.build_tesnet(3, frames=6, setting=1, input_size=None),
+    ("TeSNet No. 1 (K=6, D=3)", keras_stvideo.build_tesnet(3, frames=6, setting=1, input_size=None, batchnorm_momentum=0.9),
      TesnetClipSampler(6, 75), 6, "tesnet"),
-    ("TSN (3 segments)", keras_stvideo.build_tsn(3, segments=3, input_size=None), TsnSegmentSampler(3, 75), 3, "tsn"),
+    ("TSN (3 segments)", keras_stvideo.build_tsn(3, segments=3, input_size=None, batchnorm_momentum=0.9), TsnSegmentSampler(3, 75), 3, "tsn"),
 ):
     train = VideoClipDataset(index, "split1", "train", sampler, batch_size=6, cache_size=100)
     compile_tesnet(model, learning_rate=0.003)

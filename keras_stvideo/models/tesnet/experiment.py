@@ -63,10 +63,11 @@ def build_model(settings):
     # input_size=None: one model trains on crops and tests on whole frames (fully convolutional, section 3.1).
     if settings.model == "tesnet":
         return build_tesnet(settings.num_classes, frames=settings.frames, setting=settings.setting, input_size=None,
-                            backbone_weights=settings.backbone_weights, squeezed_frames=settings.squeezed_frames)
+                            backbone_weights=settings.backbone_weights, squeezed_frames=settings.squeezed_frames,
+                            batchnorm_momentum=settings.batchnorm_momentum)
     segments = 3 if settings.model == "tsn" else 1
     return build_tsn(settings.num_classes, segments=segments, input_size=None,
-                     backbone_weights=settings.backbone_weights)
+                     backbone_weights=settings.backbone_weights, batchnorm_momentum=settings.batchnorm_momentum)
 
 
 def _datasets(settings, index, split, stream, flow_root, seed):

@@ -42,6 +42,7 @@ class TesnetSettings:
     num_test_clips: int = 20
     flow_backend: str = "skimage"
     flow_weight: float = 1.0  # RGB + OF fusion weight of the flow scores (not stated)
+    batchnorm_momentum: float = None  # None: Keras's 0.99
     quick: bool = False
     quick_classes: int = 3
     quick_videos_per_class: int = 12
@@ -86,10 +87,10 @@ class TesnetSettings:
 
         Three classes (the direction of motion, and the square's colour), 12
         videos each, 80 x 96 frames, 75 x 75 inputs (Inception-ResNet-V2's
-        smallest), no ImageNet weights, batch 8, 4 epochs at learning rate 0.003,
+        smallest), no ImageNet weights, batch-norm momentum 0.9, batch 8, 4 epochs at learning rate 0.003,
         20 test clips as in the paper.
         """
         values = dict(quick=True, input_size=75, frame_size=(80, 96), batch_size=8, epochs=4, learning_rate=0.003,
-                      backbone_weights=None, validation_fraction=0.0)
+                      backbone_weights=None, batchnorm_momentum=0.9, validation_fraction=0.0)
         values.update(changes)
         return cls(**values)

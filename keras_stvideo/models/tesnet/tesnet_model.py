@@ -177,7 +177,8 @@ def _add_weight_decay(model, weight_decay):
             layer.kernel.regularizer = regularizer
 
 
-def _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name):
+def _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name,
+           batchnorm_momentum=None):
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
         raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     if not 0.0 <= dropout < 1.0:
@@ -224,11 +225,17 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
     outputs = keras.layers.Activation("softmax", dtype="float32", name="predictions")(x)
     model = keras.Model(inputs, outputs, name=name)
     _add_weight_decay(model, weight_decay)
+    if batchnorm_momentum is not None:
+        if not 0.0 <= batchnorm_momentum < 1.0:
+            raise ValueError(f"batchnorm_momentum must lie in [0, 1), got {batchnorm_momentum!r}")
+        for layer in all_layers(model):
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.momentum = float(batchnorm_momentum)
     return model
 
 
 def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_weights=None, squeezed_frames=None,
-                 dropout=0.5, weight_decay=4e-5, beta=10.0, name="tesnet"):
+                 dropout=0.5, weight_decay=4e-5, beta=10.0, batchnorm_momentum=None, name="tesnet"):
     """The Temporal Squeeze Network: TS layers inside Inception-ResNet-V2 (Huang & Bors 2020, section 2.3).
 
     A clip of K frames enters as ``(batch, K, H, W, 3)`` with pixels in [0, 255].
@@ -256,6 +263,9 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
         weight_decay: lambda of Eq. 6 (4e-5, section 3.1), L2 on conv and dense kernels.
         beta: weight of each TS layer's projection loss in Eq. 6 (10, section 3.1);
             the losses reach ``model.losses``, so ``fit`` minimises Eq. 6.
+        batchnorm_momentum: None keeps Keras's 0.99; a short run from scratch
+            (a few dozen steps) needs less (0.9) for its moving statistics to
+            reach the data's before inference-mode testing.
 
     Example:
         >>> model = build_tesnet(101, frames=10, setting=1, input_size=299)  # doctest: +SKIP
@@ -266,11 +276,12 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
         Squeeze Pooling", ICASSP 2020, section 2.3, section 3.1, Tables 1 and 2.
     """
     placements = resolve_placements(setting, squeezed_frames)
-    return _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name)
+    return _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name,
+                  batchnorm_momentum)
 
 
 def build_tsn(num_classes, segments=3, input_size=299, backbone_weights=None, dropout=0.5, weight_decay=4e-5,
-              name="tsn"):
+              batchnorm_momentum=None, name="tsn"):
     """TSN with an Inception-ResNet-V2 backbone, the paper's comparison (Table 3).
 
     One frame from each of ``segments`` segments, ``(batch, segments, H, W, 3)``,
@@ -281,9 +292,10 @@ def build_tsn(num_classes, segments=3, input_size=299, backbone_weights=None, dr
     Args:
         num_classes: number of classes.
         segments: 3 (TSN's default, Table 3 "length 3"); 1 gives the baseline.
-        input_size, backbone_weights, dropout, weight_decay: as in ``build_tesnet``.
+        input_size, backbone_weights, dropout, weight_decay, batchnorm_momentum: as in ``build_tesnet``.
     """
-    return _build(num_classes, segments, (), input_size, backbone_weights, dropout, weight_decay, 0.0, name)
+    return _build(num_classes, segments, (), input_size, backbone_weights, dropout, weight_decay, 0.0, name,
+                  batchnorm_momentum)
 
 
 def placement_frames(frames=10, setting=1, squeezed_frames=None):

@@ -125,7 +125,7 @@ def test_short_training_beats_chance_and_ts_loss_falls(tmp_path):
     index = make_moving_square_dataset(tmp_path, num_classes=3, videos_per_class=9, frames=16, height=80, width=96,
                                        colour_cue=True)
     train = VideoClipDataset(index, "split1", "train", TesnetClipSampler(6, 75), batch_size=6, cache_size=100)
-    model = build_tesnet(3, frames=6, setting=1, input_size=None)
+    model = build_tesnet(3, frames=6, setting=1, input_size=None, batchnorm_momentum=0.9)
     compile_tesnet(model, learning_rate=0.003, jit_compile=False)
     probe = VideoClipDataset(index, "split1", "test", TesnetClipSampler(6, 75, augment=False), batch_size=9,
                              shuffle=False)[0][0]
