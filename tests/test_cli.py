@@ -62,6 +62,9 @@ ROWS = [
     (["reproduce", "shan2017", "--out", "{new}", "--models", "vgg"], "invalid choice: 'vgg'"),
     (["reproduce", "shan2017", "--out", "{new}", "--epochs", "0"], "--epochs must be positive, got 0"),
     (["reproduce", "shan2017", "--out", "{new}", "--devices", "0"], "--devices must be a positive number"),
+    (["reproduce", "tesnet", "--out", "{new}", "--epochs", "0"], "--epochs must be positive, got 0"),
+    (["reproduce", "tesnet", "--out", "{new}", "--root", "{dir}"], "index.json not found"),
+    (["reproduce", "tesnet", "--out", "{new}", "--setting", "9"], "invalid choice: 9"),
     # compare
     (["compare", "--out", "{under_file}/cmp"], "file.txt is a file, not a folder"),
     (["compare", "--out", "{file}"], "is a file; expected a folder"),
