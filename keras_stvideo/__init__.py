@@ -31,6 +31,9 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "build_c3d_small": ".models.siamese_c3d",
     "build_siamese_c3d": ".models.siamese_c3d",
     "build_c3d_classifier": ".models.siamese_c3d",
+    # Huang & Bors 2020 (paper 003): models/tesnet
+    "build_tesnet": ".models.tesnet",
+    "build_tsn": ".models.tesnet",
     # loading .keras files with every custom class registered
     "load_model": ".saving",
     # subpackages

@@ -15,6 +15,7 @@ REGISTERING_MODULES = (
     "keras_stvideo.layers",
     "keras_stvideo.training.losses",
     "keras_stvideo.models.siamese_c3d.siamese_model",
+    "keras_stvideo.models.tesnet.frame_layers",
 )
 
 

@@ -68,6 +68,9 @@ ROWS = [
     (["reproduce", "siamese-c3d", "--out", "{new}", "--quick", "--aslan", "{missing}"], "ASLAN pairs file not found"),
     (["reproduce", "siamese-c3d", "--out", "{file}", "--quick"], "is a file; expected a folder"),
     (["reproduce", "siamese-c3d", "--out", "{new}", "--transform-on", "all"], "invalid choice: 'all'"),
+    (["reproduce", "tesnet", "--out", "{new}", "--epochs", "0"], "--epochs must be positive, got 0"),
+    (["reproduce", "tesnet", "--out", "{new}", "--root", "{dir}"], "index.json not found"),
+    (["reproduce", "tesnet", "--out", "{new}", "--setting", "9"], "invalid choice: 9"),
     # compare
     (["compare", "--out", "{under_file}/cmp"], "file.txt is a file, not a folder"),
     (["compare", "--out", "{file}"], "is a file; expected a folder"),

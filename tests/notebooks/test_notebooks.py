@@ -34,3 +34,12 @@ def test_sun2015_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
     assert len(images) >= 3  # the clip pair, the 18 views, the training curve
     text = "".join(o.get("text", "") for o in outputs)
     assert "averaging: top-1" in text and "SCI:" in text and "parameters" in text
+
+
+@pytest.mark.slow
+def test_huang2020_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
+    outputs = run_notebook("huang2020_tesnet.ipynb", monkeypatch, tmp_path)
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 5  # the clips, squeezed images, flow, squeezed flow, training curves
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "l_proj" in text and "GMACs" in text and "test top-1" in text

@@ -1,0 +1,21 @@
+"""Huang & Bors 2020, "Learning Spatio-Temporal Representations with Temporal Squeeze Pooling".
+
+TeSNet and the TSN baseline on Inception-ResNet-V2 (``tesnet_model``), the frame
+folding layers (``frame_layers``), training with Eq. 6's loss (``training``),
+20-clip testing (``inference``) and ``stvideo reproduce tesnet`` (``reproduction``).
+"""
+
+from keras_stvideo.utils.lazy import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "build_tesnet": ".tesnet_model",
+    "build_tsn": ".tesnet_model",
+    "endpoint_layers": ".tesnet_model",
+    "placement_frames": ".tesnet_model",
+    "tesnet_macs": ".tesnet_model",
+    "TABLE1_PLACEMENTS": ".tesnet_model",
+    "TABLE2_PYRAMID": ".tesnet_model",
+    "FramesToBatch": ".frame_layers",
+    "BatchToFrames": ".frame_layers",
+    "FrameConsensus": ".frame_layers",
+})

@@ -1,0 +1,79 @@
+"""``stvideo reproduce tesnet``: Huang & Bors 2020's experiments beside Tables 1 to 4.
+
+Cheap to import (Keras loads when the run starts), so ``stvideo --help`` and option errors stay fast.
+"""
+
+import dataclasses
+
+from keras_stvideo.models.tesnet.settings import DATASETS, MODELS, STREAMS, TABLE1, TesnetSettings
+
+DESCRIPTION = (
+    "Reproduce Huang & Bors 2020 (TeSNet: Temporal Squeeze pooling in Inception-ResNet-V2). Train the RGB and/or "
+    "TV-L1 flow stream on a UCF101 or HMDB51 split (SGD, Eq. 6's loss, TSN's augmentation), test each video with "
+    "20 uniformly sampled clips on whole frames, fuse the streams, and print the result beside Tables 1-4. "
+    "Resumable: run the same command again after an interruption. --quick runs the whole pipeline on generated "
+    "videos in minutes. Writes results.json and results.md."
+)
+
+
+def add_arguments(parser):
+    parser.add_argument("--quick", action="store_true",
+                        help="the whole pipeline on generated moving-square videos (3 classes, 75x75, 4 epochs)")
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="ucf101")
+    parser.add_argument("--root", default=None, help="dataset folder with index.json (data_scripts/ucf101.py)")
+    parser.add_argument("--split", default="1", choices=("1", "2", "3", "all"),
+                        help="official split, or 'all' for the mean over the three (Table 4)")
+    parser.add_argument("--stream", choices=STREAMS, default="rgb", help="rgb, flow, or both fused (Table 3)")
+    parser.add_argument("--model", choices=MODELS, default="tesnet",
+                        help="tesnet, or Table 3's tsn (3 segments) / baseline (1 frame)")
+    parser.add_argument("--setting", type=int, choices=sorted(TABLE1), default=1, help="Table 1's No. (default 1)")
+    parser.add_argument("--frames", type=int, default=None, help="K, frames per clip (default 10; Table 2: 16, 64)")
+    parser.add_argument("--squeezed-frames", type=int, nargs="+", default=None,
+                        help="D per TS layer, replacing the setting's (Table 2's 64 frames: --setting 5 "
+                             "--frames 64 --squeezed-frames 16 4)")
+    parser.add_argument("--epochs", type=int, default=None, help="default 30 (section 3.1)")
+    parser.add_argument("--batch-size", type=int, default=None, help="default 32 (section 3.1)")
+    parser.add_argument("--learning-rate", type=float, default=None, help="default 0.001 RGB / 0.005 flow")
+    parser.add_argument("--input-size", type=int, default=None, help="crop side (default 299)")
+    parser.add_argument("--test-clips", type=int, default=None, help="clips per test video (default 20)")
+    parser.add_argument("--backbone-weights", default=None,
+                        help="'imagenet' (default), 'none', or an InceptionResNetV2(include_top=False) weights file")
+    parser.add_argument("--flow-backend", choices=("skimage", "opencv"), default="skimage")
+    parser.add_argument("--flow-root", default=None, help="flow images folder (default ROOT/flow)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="out/reproduce_tesnet", help="output folder")
+
+
+def settings_from_args(args):
+    """One ``TesnetSettings`` from the parsed options; a ValueError names a bad option."""
+    changes = {"dataset": args.dataset, "stream": args.stream, "model": args.model, "setting": args.setting,
+               "splits": (1, 2, 3) if args.split == "all" else (int(args.split),), "flow_backend": args.flow_backend}
+    for option, key in (("frames", "frames"), ("epochs", "epochs"), ("batch_size", "batch_size"),
+                        ("input_size", "input_size"), ("test_clips", "num_test_clips")):
+        value = getattr(args, option)
+        if value is not None:
+            if value < 1:
+                raise ValueError(f"--{option.replace('_', '-')} must be positive, got {value}")
+            changes[key] = value
+    if args.learning_rate is not None:
+        changes["learning_rate"] = args.learning_rate
+    if args.squeezed_frames is not None:
+        changes["squeezed_frames"] = tuple(args.squeezed_frames)
+    if args.backbone_weights is not None:
+        changes["backbone_weights"] = None if args.backbone_weights.lower() == "none" else args.backbone_weights
+    if args.quick:
+        return TesnetSettings.quick_run(**changes)
+    return dataclasses.replace(TesnetSettings(), **changes)
+
+
+def run(args):
+    from keras_stvideo.models.tesnet import experiment
+
+    settings = settings_from_args(args)
+    results = experiment.run_reproduction(settings, root=args.root, out=args.out, seed=args.seed,
+                                          flow_root=args.flow_root)
+    print()
+    print(experiment.markdown_table(results, settings))
+    json_path, md_path = experiment.save_results(results, args.out, settings, args.seed)
+    print(f"\nwrote {json_path} and {md_path}")
+    return 0
