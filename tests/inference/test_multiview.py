@@ -37,7 +37,8 @@ def test_video_clip_dataset_serves_pairs(tmp_path):
     entries = [VideoEntry(f"c/v{i}.mp4", i % 2, {"split1": "train" if i < 2 else "test"}) for i in range(3)]
     index = VideoIndex(tmp_path, ["a", "b"], entries)
     sampler = functools.partial(sample_fstcn_clip_pair, clip_length=3, stride=2, diff_offset=3, crop_size=16)
-    data = VideoClipDataset(index, "split1", "train", sampler, batch_size=2, cache_size=2, one_hot=True)
+    data = VideoClipDataset(index, "split1", "train", sampler, inputs=("v_clip", "v_diff"), batch_size=2, cache_size=2,
+                            one_hot=True)
     (v_clip, v_diff), labels = data[0]
     assert v_clip.shape == v_diff.shape == (2, 3, 16, 16, 3) and labels.shape == (2, 2)
     assert len(data._cache) == 2  # decoded once, then served from the cache
