@@ -22,11 +22,8 @@ Example:
 import keras
 
 from keras_stvideo.layers import FrameSelector, LocalResponseNormalization, TPermute
-<<<<<<< HEAD
 from keras_stvideo.utils.validation import check_fraction, check_keras_model, check_positive_int, check_positive_ints
-=======
 from keras_stvideo.training.optimizers import CaffeSGD
->>>>>>> dbb8024 (FstCN: dropout 0.5 after the SCL path's FCs ([10]'s spatial net), CaffeSGD (L2 through momentum, as Caffe) for fstcn_optimizer, M not attributed to the paper; one V_diff definition (fstcn_clip_pair_at, FstcnClipPair); VideoClipDataset counts epochs with EpochCounter and takes its inputs by name)
 
 PATHS = ("both", "scl", "tcl")
 
