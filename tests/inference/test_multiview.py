@@ -2,6 +2,7 @@ import functools
 
 import keras
 import numpy as np
+import pytest
 
 from keras_stvideo.data.samplers import sample_fstcn_clip_pair
 from keras_stvideo.data.video_dataset import VideoClipDataset
@@ -31,6 +32,7 @@ def test_predict_video_with_a_two_input_model():
     np.testing.assert_allclose(result["scores"][0, 0], direct[0], rtol=1e-5)
 
 
+@pytest.mark.slow  # a fit on decoded videos
 def test_video_clip_dataset_serves_pairs(tmp_path):
     for i in range(3):
         write_video(tmp_path / "c" / f"v{i}.mp4", pattern_video(30, 24, 24))

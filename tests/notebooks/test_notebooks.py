@@ -42,6 +42,7 @@ def run_notebook(name, monkeypatch, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_shan2017_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
     outputs = run_notebook("shan2017_attention_lstm.ipynb", monkeypatch, tmp_path)
     images = [o for o in outputs if "image/png" in o.get("data", {})]
@@ -50,6 +51,7 @@ def test_shan2017_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_sun2015_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
     outputs = run_notebook("sun2015_fstcn.ipynb", monkeypatch, tmp_path)
     images = [o for o in outputs if "image/png" in o.get("data", {})]

@@ -114,6 +114,7 @@ def moving_bars(count, rng):
     return [v_clip, v_diff], labels
 
 
+@pytest.mark.slow  # trains a reduced FstCN
 def test_short_training_beats_chance():
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
