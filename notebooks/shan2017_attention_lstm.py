@@ -18,7 +18,7 @@
 #
 # This notebook retells the paper with `keras_stvideo`: the augmented Moving MNIST data (section III, Fig. 3), the elastic deformation of the digit-gesture set (section IV-D, Fig. 5), the three frame CNNs (LeNet, STN-LeNet, DCN-LeNet, Fig. 1), what the spatial transformer looks at (Fig. 4), two-stage training, and Table I.
 #
-# **Mode.** The committed outputs come from the default *demo* mode: full MNIST, 3 settings per class (300 training and 300 test videos), 2,000 pre-training digits per CNN and a reduced Table I (LeNet, Rotation+Scaling, 1 setting per class); it ran in MODE_MINUTES minutes on 2 CPU cores that other jobs shared. `KERAS_STVIDEO_SMOKE=1` runs everything on tiny data in about two minutes (the tests do this). The figures show what the code does; the numbers of a demo run are far below the paper's (see the README's reproduction section for the long runs).
+# **Mode.** The committed outputs were executed in *smoke* mode (`KERAS_STVIDEO_SMOKE=1`: the embedded MNIST digits, 1 setting per class, 1,000 pre-training digits, a one-row Table I) and took MODE_MINUTES minutes of wall-clock time on 2 CPU cores that about eight other jobs shared; the tests run the same mode. Their figures show what the code does; their numbers are far from the paper's and from the README's long runs. Without the variable the notebook runs its *demo* mode (full MNIST, 3 settings per class, 2,000 pre-training digits per CNN, 60 epochs for the wide LSTM, a reduced Table I).
 
 # %%
 import os

@@ -28,7 +28,7 @@ def test_source_and_executed_notebook_are_in_sync(name):
     assert code and all(c.execution_count for c in code), "commit the notebook executed"
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for c in code for o in c.outputs)
-    assert "demo" in executed.cells[0].source and "MODE_MINUTES" not in executed.cells[0].source
+    assert "executed in *smoke* mode" in executed.cells[0].source and "MODE_MINUTES" not in executed.cells[0].source
 
 
 def run_notebook(name, monkeypatch, tmp_path):
