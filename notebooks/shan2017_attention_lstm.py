@@ -18,10 +18,12 @@
 #
 # This notebook retells the paper with `keras_stvideo`: the augmented Moving MNIST data (section III, Fig. 3), the elastic deformation of the digit-gesture set (section IV-D, Fig. 5), the three frame CNNs (LeNet, STN-LeNet, DCN-LeNet, Fig. 1), what the spatial transformer looks at (Fig. 4), two-stage training, and Table I.
 #
-# **Mode.** The committed outputs were executed in *smoke* mode (`KERAS_STVIDEO_SMOKE=1`: the embedded MNIST digits, 1 setting per class, 1,000 pre-training digits, a one-row Table I) and took MODE_MINUTES minutes of wall-clock time on 2 CPU cores that about eight other jobs shared; the tests run the same mode. Their figures show what the code does; their numbers are far from the paper's and from the README's long runs. Without the variable the notebook runs its *demo* mode (full MNIST, 3 settings per class, 2,000 pre-training digits per CNN, 60 epochs for the wide LSTM, a reduced Table I).
+# **Mode.** The committed outputs were executed in *smoke* mode (`KERAS_STVIDEO_SMOKE=1`: the embedded MNIST digits, 1 setting per class, 1,000 pre-training digits, a one-row Table I) and took about 3 minutes of wall-clock time on 2 CPU cores that about eight other jobs shared; the tests run the same mode. Their figures show what the code does; their numbers are far from the paper's and from the README's long runs. Without the variable the notebook runs its *demo* mode (full MNIST, 3 settings per class, 2,000 pre-training digits per CNN, 60 epochs for the wide LSTM, a reduced Table I).
 
 # %%
 import os
+
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')  # keep TensorFlow's start-up log out of the outputs
 import time
 
 import keras

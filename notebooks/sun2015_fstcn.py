@@ -18,10 +18,12 @@
 #
 # The paper's network (spatial convolutions, the T-P operator, parallel temporal convolutions), its clip sampling (V_clip and V_diff, Fig. 2), its 18-view testing (Fig. 3) and SCI score fusion (Eqs. 5-7). A reduced FstCN is trained here on generated videos; the last section explains the full UCF101 and HMDB51 runs.
 #
-# **Mode.** The committed outputs were executed in *smoke* mode (`KERAS_STVIDEO_SMOKE=1`: 8 training and 4 test videos, one epoch) and took MODE_MINUTES minutes of wall-clock time on 2 CPU cores that about eight other jobs shared; the tests run the same mode. The figures show what the code does; the accuracies of so small a run mean nothing. Without the variable the notebook runs its *demo* mode (160 training and 40 test videos of 120 x 120, 8 epochs of the reduced FstCN).
+# **Mode.** The committed outputs were executed in *smoke* mode (`KERAS_STVIDEO_SMOKE=1`: 8 training and 4 test videos, one epoch) and took about 2 minutes of wall-clock time on 2 CPU cores that about eight other jobs shared; the tests run the same mode. The figures show what the code does; the accuracies of so small a run mean nothing. Without the variable the notebook runs its *demo* mode (160 training and 40 test videos of 120 x 120, 8 epochs of the reduced FstCN).
 
 # %%
 import os
+
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')  # keep TensorFlow's start-up log out of the outputs
 import time
 
 import keras
