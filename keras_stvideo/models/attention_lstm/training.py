@@ -180,7 +180,8 @@ class TwoStageTrainer:
     def evaluate_features(self, features, labels, batch_size=50):
         """``evaluate`` from precomputed ``frame_features``: Keras' ``evaluate`` of the head."""
         # The paper's loss and metric, keeping the head's optimizer (and its state) when it has one.
-        self.head.compile(optimizer=self.head.optimizer or "rmsprop", loss="sparse_categorical_crossentropy",
+        self.head.compile(optimizer=getattr(self.head, "optimizer", None) or "rmsprop",
+                          loss="sparse_categorical_crossentropy",
                           metrics=["accuracy"])
         scores = self.head.evaluate(self._check_features(features), np.asarray(labels), batch_size=batch_size,
                                     verbose=0, return_dict=True)
