@@ -121,7 +121,8 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
         raise ValueError(f"clip_length must be a positive integer, got {clip_length!r}")
     check_positive_int(permuted_channels, "permuted_channels")
     check_fraction(temporal_dropout, "temporal_dropout")
-    check_fraction(fc_dropout, "fc_dropout")
+    check_fraction(scl_fc_dropout, "scl_fc_dropout")
+    check_fraction(tcl_fc_dropout, "tcl_fc_dropout")
     fc_units = check_positive_ints(fc_units, "fc_units", allow_empty=True)
     check_positive_int(fusion_units, "fusion_units")
     if lower_scls is not None:
