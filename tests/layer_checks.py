@@ -8,7 +8,10 @@ array, and checks in one go:
   ``compute_output_shape`` and the eager output shape;
 * an eager call;
 * one ``model.fit`` step in a functional model (weights that are trainable change);
-* a ``.keras`` save and reload that gives identical outputs.
+* a ``.keras`` save and reload that gives identical outputs;
+* a call under the ``mixed_bfloat16`` dtype policy, with the same weights: its
+  output is in the compute dtype (bfloat16), finite, and close to the float32
+  output (``mixed_precision_rtol`` of the output's largest magnitude).
 
 It returns the eager output so that the caller can check values.
 
@@ -39,6 +42,7 @@ def run_layer_checks(
     check_trainable_weights_change=True,
     custom_objects=None,
     atol=1e-6,
+    mixed_precision_rtol=0.05,
 ):
     """Run the standard battery of checks on one layer; return its eager output."""
     input_data = np.asarray(input_data)
@@ -93,7 +97,25 @@ def run_layer_checks(
     restored = keras.ops.convert_to_numpy(reloaded(input_data, training=False))
     np.testing.assert_allclose(restored, reference, atol=atol, rtol=0)
 
+    check_mixed_bfloat16(layer, layer_cls, init_kwargs, input_data, eager_out, mixed_precision_rtol)
     return eager_out
+
+
+def check_mixed_bfloat16(layer, layer_cls, init_kwargs, input_data, expected, rtol=0.05):
+    """The layer under ``mixed_bfloat16``, given ``layer``'s weights, computes ``expected`` in bfloat16."""
+    mixed = layer_cls(**init_kwargs, dtype="mixed_bfloat16")
+    mixed(input_data)  # builds the float32 variables
+    mixed.set_weights(layer.get_weights())
+    out = mixed(input_data)
+    got_dtype = keras.backend.standardize_dtype(out.dtype)
+    assert mixed.compute_dtype == "bfloat16" and mixed.variable_dtype == "float32"
+    if np.issubdtype(np.asarray(expected).dtype, np.floating):
+        assert got_dtype == "bfloat16", f"output dtype under mixed_bfloat16 is {got_dtype}, expected bfloat16"
+    out = keras.ops.convert_to_numpy(keras.ops.cast(out, "float32"))
+    assert np.isfinite(out).all(), "non-finite output under mixed_bfloat16"
+    scale = max(float(np.abs(expected).max()), 1e-6)
+    np.testing.assert_allclose(out, expected, atol=rtol * scale, rtol=0,
+                               err_msg="mixed_bfloat16 output differs from the float32 output")
 
 
 def gradients(loss_fn, *inputs):

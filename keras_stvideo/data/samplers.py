@@ -10,6 +10,8 @@
 Videos are (T, H, W, C) arrays; samplers take a ``numpy.random.Generator``.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 
@@ -32,6 +34,27 @@ def fstcn_clip_indices(start, clip_length=5, stride=5):
     return start + stride * np.arange(clip_length)
 
 
+class FstcnClipPair(NamedTuple):
+    """One FstCN sample: ``v_clip`` and ``v_diff`` (l_t, H, W, C) float32 and the frame ``indices`` (l_t,)."""
+
+    v_clip: np.ndarray
+    v_diff: np.ndarray
+    indices: np.ndarray
+
+
+def fstcn_clip_pair_at(video, start, clip_length=5, stride=5, diff_offset=9):
+    """V_clip and V_diff at one start (section 2.2): the one place that computes V_diff.
+
+    ``V_clip`` holds frames ``i_t = start + k * s_t`` (k < l_t) and ``V_diff`` the
+    frames ``V^diff(i_t) = |V(i_t) - V(i_t + d_t)|`` at the same indices. No crop, no
+    flip; the caller checks that ``start`` leaves room for ``i_t + d_t``.
+    """
+    indices = fstcn_clip_indices(start, clip_length, stride)
+    v_clip = video[indices].astype(np.float32)
+    v_diff = np.abs(v_clip - video[indices + diff_offset].astype(np.float32))
+    return FstcnClipPair(v_clip, v_diff, indices)
+
+
 def sample_fstcn_clip_pair(video, rng, clip_length=5, stride=5, diff_offset=9, crop_size=None, flip=True, start=None):
     """One FstCN training pair (V_clip, V_diff), Sun et al. 2015 section 2.2.
 
@@ -50,7 +73,7 @@ def sample_fstcn_clip_pair(video, rng, clip_length=5, stride=5, diff_offset=9, c
         start: the first frame; random (uniform over valid starts) when None.
 
     Returns:
-        ``(v_clip, v_diff, indices)``: float32 arrays (l_t, crop, crop, C) and the indices.
+        ``FstcnClipPair(v_clip, v_diff, indices)``: float32 arrays (l_t, crop, crop, C) and the indices.
     """
     video = _check_video(video)
     frames, height, width = video.shape[:3]
@@ -63,20 +86,22 @@ def sample_fstcn_clip_pair(video, rng, clip_length=5, stride=5, diff_offset=9, c
         start = int(rng.integers(0, frames - span + 1))
     elif not 0 <= start <= frames - span:
         raise ValueError(f"start must lie in [0, {frames - span}], got {start}")
-    indices = fstcn_clip_indices(start, clip_length, stride)
-    v_clip = video[indices].astype(np.float32)
-    v_diff = np.abs(v_clip - video[indices + diff_offset].astype(np.float32))
+    v_clip, v_diff, indices = fstcn_clip_pair_at(video, start, clip_length, stride, diff_offset)
     if crop_size is not None:
         top, left = random_crop_box(rng, height, width, crop_size)
         v_clip = v_clip[:, top : top + crop_size, left : left + crop_size]
         v_diff = v_diff[:, top : top + crop_size, left : left + crop_size]
     if flip and rng.random() < 0.5:
         v_clip, v_diff = v_clip[:, :, ::-1], v_diff[:, :, ::-1]
-    return np.ascontiguousarray(v_clip), np.ascontiguousarray(v_diff), indices
+    return FstcnClipPair(np.ascontiguousarray(v_clip), np.ascontiguousarray(v_diff), indices)
 
 
 def fstcn_test_starts(num_frames, num_clips=5, clip_length=5, stride=5, diff_offset=9):
-    """Start frames of ``num_clips`` clip pairs spread evenly over a video (M = 5, section 3)."""
+    """Start frames of ``num_clips`` clip pairs spread evenly over a video.
+
+    Section 2.4 samples M pairs per test video but the paper does not state M;
+    ``num_clips=5`` is this package's choice.
+    """
     span = (clip_length - 1) * stride + diff_offset + 1
     if num_frames < span:
         raise ValueError(f"video has {num_frames} frames; a clip pair needs {span}")

@@ -1,12 +1,15 @@
 """Scaled MNIST: the stage-1 pre-training data of Shan & Atanasov 2017 (section IV-A).
 
 "MNIST augmented by translation and scaling": each 28 x 28 digit is centred on
-a canvas of the Moving MNIST frame size (64 x 64), shifted by up to 0.2 of the
-width and height, and zoomed with a factor drawn from [1.0, 2.5] with the
-semantics of Keras's ``ImageDataGenerator(zoom_range=[1.0, 2.5])``, which the
-paper used: a factor z samples the input at z times the distance from the
-centre, so the digit shrinks to 1 / z of its size, i.e. to [0.4, 1] -- the very
-range of the Moving MNIST scaling augmentation (section III).
+a canvas of the Moving MNIST frame size (64 x 64), then shifted and zoomed with
+the semantics of Keras's ``ImageDataGenerator(width_shift_range=0.2,
+height_shift_range=0.2, zoom_range=[1.0, 2.5])``, which the paper used: output
+pixel p reads the input at ``c + t + Z (p - c)`` (c the canvas centre), with
+``Z = diag(z_rows, z_cols)``, the two zoom factors drawn independently from
+[1.0, 2.5] as Keras draws them, and t uniform in +-0.2 of the canvas side per
+axis, in input pixels. A factor z shrinks the digit along its axis to 1 / z,
+i.e. to [0.4, 1] -- the range of the Moving MNIST scaling (section III) -- and,
+since the axes are drawn independently, changes its aspect ratio too.
 
 Example:
     >>> data = ScaledMNIST(x_train, y_train, batch_size=128)  # doctest: +SKIP
@@ -31,9 +34,11 @@ def make_scaled_mnist(digits, rng, canvas_size=64, shift_range=0.2, zoom_range=(
     canvas = np.zeros((n, canvas_size, canvas_size), np.float32)
     top = (canvas_size - 28) // 2
     canvas[:, top : top + 28, top : top + 28] = digits / 255.0
-    shifts = rng.uniform(-shift_range, shift_range, size=(n, 2)) * canvas_size
-    zooms = rng.uniform(*zoom_range, size=n)
-    warped = warp_canvases(canvas, np.zeros(n), 1.0 / zooms, shifts=shifts)
+    # Keras' ImageDataGenerator: the shift t in input pixels, then the two zoom factors, independently drawn.
+    input_shifts = rng.uniform(-shift_range, shift_range, size=(n, 2)) * canvas_size
+    zooms = rng.uniform(*zoom_range, size=(n, 2))
+    # warp_canvases shifts the content in output pixels: an input shift t moves it by -t / z.
+    warped = warp_canvases(canvas, np.zeros(n), 1.0 / zooms, shifts=-input_shifts / zooms)
     return np.clip(warped, 0.0, 1.0)[..., None]
 
 
@@ -45,7 +50,7 @@ class ScaledMNIST(EpochCounter, keras.utils.PyDataset):
         batch_size: images per batch.
         canvas_size: side of the output frames (64, the Moving MNIST frame size).
         shift_range: maximum shift as a fraction of width and height (0.2, section IV-A).
-        zoom_range: Keras zoom factors (1.0 to 2.5, section IV-A).
+        zoom_range: Keras zoom factors (1.0 to 2.5, section IV-A), drawn for rows and columns independently.
         seed: base seed; batch i of epoch e uses the seed (seed, e, i).
         shuffle: reshuffle the digits every epoch.
     """

@@ -7,17 +7,35 @@ import keras
 import numpy as np
 
 from keras_stvideo.data.video import read_video
+from keras_stvideo.training.epochs import EpochCounter
 
 
-class VideoClipDataset(keras.utils.PyDataset):
+def _field(sample, name):
+    if isinstance(sample, dict):
+        return sample[name]
+    if hasattr(sample, "_fields"):
+        return getattr(sample, name)
+    raise ValueError(f"inputs names the sampler's outputs, so the sampler must return a named tuple or a dict; "
+                     f"got {type(sample).__name__}")
+
+
+class VideoClipDataset(EpochCounter, keras.utils.PyDataset):
     """Batches of clips sampled from the videos of one split of a ``VideoIndex``.
+
+    Epoch e's batches depend only on ``seed`` and e (``EpochCounter``): a fit
+    resumed at epoch k with ``DatasetEpochSync(dataset)`` draws epoch k's clips
+    and video order, as the uninterrupted fit would have.
 
     Args:
         index: a ``VideoIndex``.
         split, role: which videos, e.g. ("split1", "train").
-        sampler: ``sampler(video, rng)`` -> one clip array, or a tuple of arrays
-            (e.g. ``functools.partial(sample_fstcn_clip_pair, crop_size=204)``,
-            whose third output, the indices, is dropped).
+        sampler: ``sampler(video, rng)`` -> one clip array, or a named tuple (or dict)
+            of arrays, e.g. ``functools.partial(sample_fstcn_clip_pair, crop_size=204)``,
+            which returns ``FstcnClipPair(v_clip, v_diff, indices)``.
+        inputs: None when the sampler returns one array (the model's one input);
+            otherwise the names of the sampler's outputs that are the model's inputs,
+            in the model's order: ``("v_clip", "v_diff")`` for FstCN, ``("v_diff",)``
+            for its TCL path alone.
         batch_size: clips per batch (32 for FstCN, section 2.5).
         frame_size: optional (height, width) every video is resized to when read.
         cache_size: decoded videos kept in memory (least recently used first out); 0 disables.
@@ -26,29 +44,33 @@ class VideoClipDataset(keras.utils.PyDataset):
         one_hot: one-hot labels instead of integers.
 
     Example:
-        >>> data = VideoClipDataset(index, "split1", "train", partial(sample_fstcn_clip_pair, crop_size=204))  # doctest: +SKIP
+        >>> data = VideoClipDataset(index, "split1", "train", partial(sample_fstcn_clip_pair, crop_size=204),
+        ...                         inputs=("v_clip", "v_diff"))  # doctest: +SKIP
         >>> model.fit(data, epochs=10)  # doctest: +SKIP
     """
 
-    def __init__(self, index, split, role, sampler, batch_size=32, frame_size=None, cache_size=0, seed=0,
-                 shuffle=True, one_hot=False, **kwargs):
+    def __init__(self, index, split, role, sampler, inputs=None, batch_size=32, frame_size=None, cache_size=0,
+                 seed=0, shuffle=True, one_hot=False, **kwargs):
         super().__init__(**kwargs)
         self.index = index
         self.entries = index.entries_for(split, role)
         if not self.entries:
             raise ValueError(f"the index has no '{role}' videos in {split}")
         self.sampler = sampler
+        if inputs is not None:
+            if isinstance(inputs, str) or not inputs or not all(isinstance(n, str) for n in inputs):
+                raise ValueError(f"inputs must be None or a non-empty tuple of output names, got {inputs!r}")
+            inputs = tuple(inputs)
+        self.inputs = inputs
         self.batch_size = int(batch_size)
         self.frame_size = frame_size
         self.cache_size = int(cache_size)
         self.seed = int(seed)
         self.shuffle = shuffle
         self.one_hot = one_hot
-        self.epoch = 0
         self._cache = collections.OrderedDict()
         self._order = np.arange(len(self.entries))
-        if shuffle:
-            self._order = np.random.default_rng([self.seed, 0]).permutation(len(self.entries))
+        self.on_new_epoch()
 
     def __len__(self):
         return math.ceil(len(self.entries) / self.batch_size)
@@ -75,20 +97,21 @@ class VideoClipDataset(keras.utils.PyDataset):
         for row in rows:
             entry = self.entries[row]
             sample = self.sampler(self.load(entry), rng)
-            if isinstance(sample, tuple) and len(sample) == 3 and np.ndim(sample[2]) == 1:
-                sample = sample[:2]  # (v_clip, v_diff, indices) -> model inputs
+            if self.inputs is not None:
+                sample = tuple(_field(sample, name) for name in self.inputs)
+            elif not isinstance(sample, np.ndarray):
+                raise ValueError(f"the sampler returned a {type(sample).__name__}, not one array: pass inputs=(names "
+                                 f"of its outputs that the model takes), e.g. inputs=('v_clip', 'v_diff')")
             samples.append(sample)
             labels.append(entry.label)
         labels = np.asarray(labels, dtype=np.int64)
         if self.one_hot:
             labels = np.eye(len(self.index.class_names), dtype=np.float32)[labels]
-        if isinstance(samples[0], tuple):
-            inputs = tuple(np.stack([s[i] for s in samples]).astype(np.float32) for i in range(len(samples[0])))
-        else:
-            inputs = np.stack(samples).astype(np.float32)
-        return inputs, labels
+        if self.inputs is None:
+            return np.stack(samples).astype(np.float32), labels
+        stacked = tuple(np.stack([s[i] for s in samples]).astype(np.float32) for i in range(len(self.inputs)))
+        return (stacked[0] if len(stacked) == 1 else stacked), labels
 
-    def on_epoch_end(self):
-        self.epoch += 1
+    def on_new_epoch(self):
         if self.shuffle:
             self._order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.entries))

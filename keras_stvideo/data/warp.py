@@ -78,11 +78,18 @@ def bilinear_sample(images, rows, cols, out=None):
 
 
 def gaussian_kernel(size, sigma):
-    """A normalised ``size`` x ``size`` Gaussian (as MATLAB's ``fspecial('gaussian')``)."""
+    """A normalised 1-D Gaussian of ``size`` taps (odd); ``size=None`` truncates it at 4 sigma.
+
+    The 2-D kernel of the elastic fields is separable: ``numpy.outer(k, k)`` is
+    MATLAB's ``fspecial('gaussian', size, sigma)``. ``None`` gives
+    ``2 * ceil(4 sigma) + 1`` taps, the truncation of ``scipy.ndimage.gaussian_filter``,
+    whose weights differ from the untruncated Gaussian by less than 1e-4.
+    """
+    if size is None:
+        size = 2 * int(np.ceil(4.0 * sigma)) + 1
     axis = np.arange(size, dtype=np.float64) - (size - 1) / 2.0
-    kernel_1d = np.exp(-(axis**2) / (2.0 * sigma**2))
-    kernel_1d /= kernel_1d.sum()
-    return np.outer(kernel_1d, kernel_1d)
+    kernel = np.exp(-(axis**2) / (2.0 * sigma**2))
+    return kernel / kernel.sum()
 
 
 _SMOOTH_CHUNK = 16  # fields smoothed at a time: their temporaries stay in the CPU's cache
@@ -101,17 +108,20 @@ def elastic_displacements(rng, num_frames, size, alpha, sigma, kernel_size):
     """Simard et al. (2003) displacement fields, shape (2, F, size, size) float32.
 
     Uniform random fields in [-1, 1] (``uniform_fields``) are convolved ('same',
-    zero padding) with a normalised ``kernel_size`` Gaussian of standard
-    deviation ``sigma`` and multiplied by ``alpha`` (Shan & Atanasov 2017,
-    section IV-D: 7 x 7, sigma 10, alpha 300). The Gaussian is separable, so
-    each field is smoothed along rows then columns, in float32, a few dozen
-    fields at a time (elementwise, so the result does not depend on the chunking).
+    zero padding) with a normalised Gaussian of standard deviation ``sigma``
+    (``gaussian_kernel``) and multiplied by ``alpha``. ``kernel_size`` is the side
+    of the Gaussian: 7 is the literal reading of Shan & Atanasov 2017, section
+    IV-D (7 x 7, sigma 10, alpha 300: a nearly flat 7 x 7 box, fields of about
+    25 px standard deviation); None is the untruncated Gaussian of Simard et al.
+    (cut at 4 sigma; fields of about 5 px inside the canvas at sigma 10, alpha
+    300). The Gaussian is separable, so each field is smoothed along rows then
+    columns, in float32, a few dozen fields at a time (elementwise, so the result
+    does not depend on the chunking).
     """
     # The draws of uniform_fields, mapped to [-1, 1) chunk by chunk below, where they are in the cache.
     fields = rng.random((2 * num_frames, size, size), dtype=np.float32)
-    axis = np.arange(kernel_size, dtype=np.float64) - (kernel_size - 1) / 2.0
-    kernel_1d = np.exp(-(axis**2) / (2.0 * sigma**2))
-    kernel_1d /= kernel_1d.sum()
+    kernel_1d = gaussian_kernel(kernel_size, sigma)
+    kernel_size = len(kernel_1d)
     row_kernel = kernel_1d.astype(np.float32)
     col_kernel = (alpha * kernel_1d).astype(np.float32)  # alpha is applied once, in the second pass
     pad = kernel_size // 2
@@ -146,7 +156,8 @@ def warp_canvases(frames, angles, scales, displacements=None, shifts=None):
     Args:
         frames: (F, H, W) float32 canvases.
         angles: (F,) rotation angles in radians (counter-clockwise on screen).
-        scales: (F,) zoom factors; 0.5 shrinks the content to half its size.
+        scales: (F,) zoom factors (0.5 shrinks the content to half its size), or
+            (F, 2) separate factors for rows and columns (applied before rotation).
         displacements: optional (2, F, H, W) elastic fields (row, column) applied
             to the output coordinates, so the transformed canvas is deformed.
         shifts: optional (F, 2) translation (rows, columns) of the content in pixels,
@@ -174,10 +185,14 @@ def warp_canvases(frames, angles, scales, displacements=None, shifts=None):
     x = cols - centre_c
     cos = np.cos(angles).astype(np.float32)[:, None, None]
     sin = np.sin(angles).astype(np.float32)[:, None, None]
-    inv_scale = (1.0 / np.asarray(scales, dtype=np.float32))[:, None, None]
+    inv_scale = 1.0 / np.asarray(scales, dtype=np.float32)
+    if inv_scale.ndim == 2:
+        inv_scale_r, inv_scale_c = inv_scale[:, 0, None, None], inv_scale[:, 1, None, None]
+    else:
+        inv_scale_r = inv_scale_c = inv_scale[:, None, None]
     # Inverse map of a counter-clockwise rotation on screen (rows grow downwards).
-    src_c = (cos * x - sin * y) * inv_scale + centre_c
-    src_r = (sin * x + cos * y) * inv_scale + centre_r
+    src_c = (cos * x - sin * y) * inv_scale_c + centre_c
+    src_r = (sin * x + cos * y) * inv_scale_r + centre_r
     return bilinear_sample(frames, src_r, src_c)
 
 

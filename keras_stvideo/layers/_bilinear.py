@@ -2,7 +2,10 @@
 
 Shared by SpatialTransformer, DeformableConv2D and ConvOffset2D. At integer
 coordinates it returns the pixel values exactly; outside the image it blends
-towards zero, as a zero-padded image would.
+towards zero, as a zero-padded image would. Coordinates and weights are
+computed in float32 whatever the images' dtype (bfloat16 holds only 8
+significant bits: at column 64 its spacing is 0.5 pixel), and the weights are
+cast to the images' dtype, so the layers that sample run under ``mixed_bfloat16``.
 """
 
 import keras
@@ -57,7 +60,7 @@ def bilinear_sample(images, rows, cols):
     Args:
         images: (B, H, W, C) tensor.
         rows, cols: (B, Ho, Wo) float tensors of row and column coordinates;
-            row 0 is the centre of the first pixel row.
+            row 0 is the centre of the first pixel row. Used in float32.
 
     Returns:
         (B, Ho, Wo, C) tensor: the four neighbouring pixels weighted by
@@ -79,21 +82,22 @@ def _bilinear_sample(images, rows, cols):
     batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
     # One pixel of zeros around the image makes every corner of a clipped coordinate readable.
     flat = ops.reshape(ops.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0))), (-1, channels))
-    rows = ops.clip(rows, -1.0, ops.cast(height, rows.dtype)) + 1.0
-    cols = ops.clip(cols, -1.0, ops.cast(width, cols.dtype)) + 1.0
+    rows = ops.clip(ops.cast(rows, "float32"), -1.0, ops.cast(height, "float32")) + 1.0
+    cols = ops.clip(ops.cast(cols, "float32"), -1.0, ops.cast(width, "float32")) + 1.0
     # Clamping the base corner keeps the +1 corner inside the padded image.
     r0 = ops.stop_gradient(ops.minimum(ops.floor(rows), ops.cast(height, rows.dtype)))
     c0 = ops.stop_gradient(ops.minimum(ops.floor(cols), ops.cast(width, cols.dtype)))
     dr = ops.expand_dims(rows - r0, -1)
     dc = ops.expand_dims(cols - c0, -1)
     er, ec = 1.0 - dr, 1.0 - dc
+    weights = [ops.cast(w, flat.dtype) for w in (er * ec, er * dc, dr * ec, dr * dc)]
     stride = width + 2
     frame = ops.reshape(ops.arange(batch, dtype="int32"), (-1, 1, 1)) * ((height + 2) * stride)
     top_left = frame + ops.cast(r0, "int32") * stride + ops.cast(c0, "int32")
     # Weights are formed on the small (B, Ho, Wo, 1) tensors, so the C-wide work is 4 products and 3 sums.
     return (
-        _take_rows(flat, top_left) * (er * ec)
-        + _take_rows(flat, top_left + 1) * (er * dc)
-        + _take_rows(flat, top_left + stride) * (dr * ec)
-        + _take_rows(flat, top_left + stride + 1) * (dr * dc)
+        _take_rows(flat, top_left) * weights[0]
+        + _take_rows(flat, top_left + 1) * weights[1]
+        + _take_rows(flat, top_left + stride) * weights[2]
+        + _take_rows(flat, top_left + stride + 1) * weights[3]
     )

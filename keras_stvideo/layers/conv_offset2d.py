@@ -71,9 +71,10 @@ class ConvOffset2D(keras.layers.Layer):
         offsets = self.offset_conv(inputs)
         shape = ops.shape(inputs)
         batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
-        offsets = ops.reshape(offsets, (batch, height, width, channels, 2))
-        rows = ops.reshape(ops.arange(height, dtype=offsets.dtype), (1, -1, 1, 1))
-        cols = ops.reshape(ops.arange(width, dtype=offsets.dtype), (1, 1, -1, 1))
+        # Sampling coordinates in float32 under any compute dtype (see _bilinear).
+        offsets = ops.cast(ops.reshape(offsets, (batch, height, width, channels, 2)), "float32")
+        rows = ops.reshape(ops.arange(height, dtype="float32"), (1, -1, 1, 1))
+        cols = ops.reshape(ops.arange(width, dtype="float32"), (1, 1, -1, 1))
         # Each channel becomes its own one-channel image: (B * C, H, W, 1).
         sample_rows = ops.reshape(ops.transpose(rows + offsets[..., 0], (0, 3, 1, 2)), (-1, height, width))
         sample_cols = ops.reshape(ops.transpose(cols + offsets[..., 1], (0, 3, 1, 2)), (-1, height, width))

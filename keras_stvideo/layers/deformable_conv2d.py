@@ -135,12 +135,12 @@ class DeformableConv2D(keras.layers.Layer):
         out_w = _output_length(width, kw, sw, dw, self.padding)
         top = 0 if self.padding == "valid" else _pad_before(height, kh, sh, dh)
         left = 0 if self.padding == "valid" else _pad_before(width, kw, sw, dw)
-        dtype = offsets.dtype
+        dtype = "float32"  # sampling coordinates in float32 under any compute dtype (see _bilinear)
         taps_r = ops.repeat(ops.arange(kh, dtype=dtype) * dh, kw)  # (N,) row-major taps
         taps_c = ops.tile(ops.arange(kw, dtype=dtype) * dw, kh)
         base_r = ops.arange(out_h, dtype=dtype) * sh - top
         base_c = ops.arange(out_w, dtype=dtype) * sw - left
-        offsets = ops.reshape(offsets, (batch, out_h, out_w, kh * kw, 2))
+        offsets = ops.cast(ops.reshape(offsets, (batch, out_h, out_w, kh * kw, 2)), dtype)
         rows = base_r[None, :, None, None] + taps_r[None, None, None, :] + offsets[..., 0]
         cols = base_c[None, None, :, None] + taps_c[None, None, None, :] + offsets[..., 1]
         n_taps = kh * kw

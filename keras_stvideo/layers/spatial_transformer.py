@@ -108,6 +108,7 @@ class SpatialTransformer(keras.layers.Layer):
 
     def call(self, inputs, training=None):
         theta = self.compute_theta(inputs, training=training)
+        coefficients_theta = ops.cast(theta, "float32")  # the grid in float32 under any compute dtype
         shape = ops.shape(inputs)
         out_h, out_w = self._output_hw(shape)
         height, width = shape[1], shape[2]
@@ -116,17 +117,17 @@ class SpatialTransformer(keras.layers.Layer):
         # identity exact in floating point: col = 1.0 * j + 0.0 when out_w == width.
         u_x, v_x = (2.0 / (out_w - 1), -1.0) if out_w > 1 else (0.0, 0.0)
         u_y, v_y = (2.0 / (out_h - 1), -1.0) if out_h > 1 else (0.0, 0.0)
-        half_w = ops.cast(width - 1, theta.dtype) / 2.0
-        half_h = ops.cast(height - 1, theta.dtype) / 2.0
-        j = ops.reshape(ops.arange(out_w, dtype=theta.dtype), (1, 1, -1))
-        i = ops.reshape(ops.arange(out_h, dtype=theta.dtype), (1, -1, 1))
+        half_w = ops.cast(width - 1, "float32") / 2.0
+        half_h = ops.cast(height - 1, "float32") / 2.0
+        j = ops.reshape(ops.arange(out_w, dtype="float32"), (1, 1, -1))
+        i = ops.reshape(ops.arange(out_h, dtype="float32"), (1, -1, 1))
 
         def source(coefficients, half):
             a, b, c = (ops.reshape(coefficients[:, k], (-1, 1, 1)) for k in range(3))
             return (a * (half * u_x)) * j + (b * (half * u_y)) * i + half * (a * v_x + b * v_y + c + 1.0)
 
-        cols = source(theta[:, 0], half_w)
-        rows = source(theta[:, 1], half_h)
+        cols = source(coefficients_theta[:, 0], half_w)
+        rows = source(coefficients_theta[:, 1], half_h)
         output = bilinear_sample(inputs, rows, cols)
         if self.return_theta:
             return output, theta

@@ -5,12 +5,17 @@ import numpy as np
 from keras import ops
 
 
-def segment_average_basis(frames, squeezed_frames):
-    """A column-independent K x D start for A: column d averages the d-th block of consecutive frames."""
+def block_indicator_basis(frames, squeezed_frames):
+    """A column-independent K x D start for A: column d is 1 on the d-th block of consecutive frames, 0 elsewhere.
+
+    With this A, ``A^T A`` is diagonal with the block lengths and ``A^T x`` holds the
+    block sums, so the projection ``Y = (A^T A)^-1 A^T x`` is the block means and
+    ``A Y`` repeats each block's mean over its frames.
+    """
     basis = np.zeros((frames, squeezed_frames), dtype="float32")
     bounds = np.linspace(0, frames, squeezed_frames + 1).round().astype(int)
     for d in range(squeezed_frames):
-        basis[bounds[d] : bounds[d + 1], d] = 1.0 / (bounds[d + 1] - bounds[d])
+        basis[bounds[d] : bounds[d + 1], d] = 1.0
     return basis
 
 
@@ -24,8 +29,9 @@ class TemporalSqueeze(keras.layers.Layer):
       "these choices are crucial"), reshaped to K x D.
     * ``A = Phi(A') = A'`` (Phi = identity, section 3.1) "properly initialised" to
       be column independent: ``W_2`` starts at zero and its bias at the block
-      averaging basis (column d averages the d-th block of K / D consecutive
-      frames), so at the start each squeezed frame is a block mean.
+      indicator basis (column d is 1 on the d-th block of K / D consecutive
+      frames), so at the start each squeezed frame is the mean of its block
+      (up to the ``ridge`` term).
     * Projection (Eq. 4): ``Y = (A^T A + ridge I)^-1 A^T X``; the output is Y
       reshaped to D frames of the input's height, width and channels.
     * Projection loss (Eq. 5): ``l_proj`` = mean over the H*W*C pixels of the L2
@@ -35,7 +41,10 @@ class TemporalSqueeze(keras.layers.Layer):
 
     ``ridge`` keeps the solve finite when ``A^T A`` is ill-conditioned (for
     example when two columns of A become equal); it is far below the scale of a
-    well-conditioned ``A^T A``.
+    well-conditioned ``A^T A``. The projection and its loss are computed in
+    float32 whatever the layer's compute dtype (``ops.solve`` has no bfloat16
+    kernel, and a bfloat16 solve would be too coarse), and the output is cast
+    back to the compute dtype, so the layer runs under ``mixed_bfloat16``.
 
     Args:
         squeezed_frames: D (3 at the input in the best setting of Table 1).
@@ -87,7 +96,7 @@ class TemporalSqueeze(keras.layers.Layer):
         self.b2 = self.add_weight(
             name="b2",
             shape=(k * d,),
-            initializer=keras.initializers.Constant(segment_average_basis(k, d).reshape(-1)),
+            initializer=keras.initializers.Constant(block_indicator_basis(k, d).reshape(-1)),
         )
 
     def hyperplane(self, inputs):
@@ -100,15 +109,17 @@ class TemporalSqueeze(keras.layers.Layer):
     def call(self, inputs):
         shape = ops.shape(inputs)
         batch, height, width, channels = shape[0], shape[2], shape[3], shape[4]
-        a = self.hyperplane(inputs)
-        x = ops.reshape(inputs, (batch, self.frames, -1))  # columns are the pixel vectors x_i in R^K
+        a = ops.cast(self.hyperplane(inputs), "float32")
+        # columns are the pixel vectors x_i in R^K
+        x = ops.cast(ops.reshape(inputs, (batch, self.frames, -1)), "float32")
         a_t = ops.transpose(a, (0, 2, 1))
-        gram = ops.matmul(a_t, a) + self.ridge * ops.eye(self.squeezed_frames, dtype=a.dtype)
+        gram = ops.matmul(a_t, a) + self.ridge * ops.eye(self.squeezed_frames, dtype="float32")
         y = ops.solve(gram, ops.matmul(a_t, x))  # Eq. (4), (batch, D, HWC)
         residual = x - ops.matmul(a, y)
         l_proj = ops.mean(ops.sqrt(ops.sum(ops.square(residual), axis=1) + 1e-12))  # Eq. (5)
         if self.beta > 0:
             self.add_loss(self.beta * l_proj)
+        y = ops.cast(y, self.compute_dtype)
         return ops.reshape(y, (batch, self.squeezed_frames, height, width, channels))
 
     def compute_output_shape(self, input_shape):

@@ -10,12 +10,17 @@ crash between them leaves a mismatched pair) and forgets the logs of the epochs
 before the interruption; here each epoch's weights go to a new file and one
 small state file, replaced in a single rename, names the last complete one.
 
+The resumed ``fit`` starts at the backup's epoch through Keras' public
+``initial_epoch`` argument: pass ``initial_epoch=backup.initial_epoch`` (or
+``initial_epoch(callbacks)``); a fit that starts elsewhere stops with a
+``ValueError`` instead of training the restored weights again from epoch 0.
 Datasets that draw new data every epoch need to know the epoch the resumed fit
 starts at: pass ``DatasetEpochSync(dataset)`` too.
 
 Example:
     >>> backup = EpochBackup("out/backup/stage2")  # doctest: +SKIP
-    >>> model.fit(data, epochs=45, callbacks=[DatasetEpochSync(data), backup])  # doctest: +SKIP
+    >>> model.fit(data, epochs=45, initial_epoch=backup.initial_epoch,
+    ...           callbacks=[DatasetEpochSync(data), backup])  # doctest: +SKIP
     >>> backup.history["val_accuracy"]  # all epochs, including those before a restart  # doctest: +SKIP
 """
 
@@ -47,6 +52,13 @@ class EpochBackup(keras.callbacks.Callback):
         self.history = {}
         self.restored_epochs = 0
         self._weights_file = None  # the weights file the state file names
+        self._first_epoch = None  # the epoch the running fit must start at (checked once)
+
+    @property
+    def initial_epoch(self):
+        """The epoch a fit resumed from this backup starts at: the finished epochs it holds (0 without one)."""
+        state = self._read_state()
+        return 0 if state is None else state["epoch"]
 
     def _read_state(self):
         path = self.directory / STATE_FILE
@@ -64,6 +76,7 @@ class EpochBackup(keras.callbacks.Callback):
         self.history = {}
         state = self._read_state()
         self._weights_file = None if state is None else state["weights"]
+        self._first_epoch = 0 if state is None else state["epoch"]
         if state is None:
             return
         optimizer = self.model.optimizer
@@ -72,9 +85,15 @@ class EpochBackup(keras.callbacks.Callback):
         self.model.load_weights(self.directory / state["weights"])
         self.history = {key: list(values) for key, values in state["history"].items()}
         self.restored_epochs = state["epoch"]
-        # Model.fit starts its epoch loop at model._initial_epoch when set (keras' own
-        # BackupAndRestore resumes the same way); on_train_end clears it again.
-        self.model._initial_epoch = state["epoch"]
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._first_epoch is not None and epoch != self._first_epoch:
+            raise ValueError(
+                f"{self.directory} holds {self._first_epoch} finished epochs, so the resumed fit must start at "
+                f"epoch {self._first_epoch}: pass initial_epoch=backup.initial_epoch to fit; got a fit starting at "
+                f"epoch {epoch}"
+            )
+        self._first_epoch = None
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
@@ -88,9 +107,13 @@ class EpochBackup(keras.callbacks.Callback):
             (self.directory / self._weights_file).unlink(missing_ok=True)
         self._weights_file = weights
 
-    def on_train_end(self, logs=None):
-        # A later fit of the same model must not start at this run's restored epoch.
-        self.model._initial_epoch = None
+
+def initial_epoch(callbacks):
+    """The ``initial_epoch`` for a ``fit`` with ``callbacks``: that of its ``EpochBackup``, 0 without one."""
+    backups = [c for c in callbacks or () if isinstance(c, EpochBackup)]
+    if len(backups) > 1:
+        raise ValueError(f"one fit takes at most one EpochBackup, got {len(backups)}")
+    return backups[0].initial_epoch if backups else 0
 
 
 class DatasetEpochSync(keras.callbacks.Callback):

@@ -90,7 +90,7 @@ def canvas_reference_render(gen, params, rng=None):
     """
     n, t, d, _ = params.positions.shape
     size = gen.canvas_size
-    kernel = gaussian_kernel(gen.elastic_kernel_size, gen.elastic_sigma)
+    kernel = np.outer(*[gaussian_kernel(gen.elastic_kernel_size, gen.elastic_sigma)] * 2)
     out = np.zeros((n, t, size, size, 1), np.float32)
     geometric = "rotation" in gen.augmentations or "scaling" in gen.augmentations
     for i in range(n):

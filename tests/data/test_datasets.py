@@ -135,3 +135,15 @@ def test_kth_bad_sequences_file(tmp_path, tiny_avi):
     (root / "00sequences.txt").write_text("person05_boxing_d1 frames 1-5\n")
     with pytest.raises(ValueError, match="person05_boxing_d1_uncomp.avi"):
         kth.build_index(root, root / "00sequences.txt")
+
+
+def test_video_tree_lists_and_finds_paths_ignoring_case(tmp_path):
+    from keras_stvideo.data.datasets._tree import VideoTree
+
+    for name in ("HandstandPushups/v_a.avi", "Biking/v_b.AVI", "Biking/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    tree = VideoTree(tmp_path)
+    assert tree.paths() == ["Biking/v_b.AVI", "HandstandPushups/v_a.avi"] and len(tree) == 2
+    assert tree.find("HandStandPushups/v_a.avi") == "HandstandPushups/v_a.avi"
+    assert tree.find("Biking/notes.txt") is None

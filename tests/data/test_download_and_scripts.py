@@ -91,6 +91,7 @@ def _load_script(name):
     return module
 
 
+@pytest.mark.slow  # builds and unpacks archives, decodes every video
 def test_kth_script_end_to_end_on_local_archives(tmp_path, capsys):
     kth_script = _load_script("kth")
     video = write_video(tmp_path / "tiny.avi", pattern_video(8, 16, 16))

@@ -9,7 +9,7 @@ from skimage.transform import AffineTransform, rotate, warp
 
 from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
-from keras_stvideo.data.warp import elastic_displacements, gaussian_kernel
+from keras_stvideo.data.warp import elastic_displacements, gaussian_kernel, uniform_fields
 from tests.data.moving_mnist_reference import canvas_transform, elastic_warp, reference_render
 
 MNIST = load_embedded_digits()
@@ -121,13 +121,51 @@ def test_elastic_fields_follow_simard():
     fields = elastic_displacements(rng, 2, 64, alpha=300.0, sigma=10.0, kernel_size=7)
     rng = np.random.default_rng(0)
     raw = rng.random((2, 2, 64, 64), dtype=np.float32) * 2 - 1  # uniform in [-1, 1), float32 draws
-    kernel = gaussian_kernel(7, 10.0)
+    kernel = np.outer(gaussian_kernel(7, 10.0), gaussian_kernel(7, 10.0))
     padded = np.pad(raw[0, 0], 3)
     reference = np.array(
         [[(padded[r : r + 7, c : c + 7] * kernel).sum() for c in range(64)] for r in range(64)]
     )
     np.testing.assert_allclose(fields[0, 0], 300.0 * reference, rtol=1e-4, atol=1e-3)
     assert fields.dtype == np.float32 and 15 < fields.std() < 35  # about 300 x 0.58 / 7 = 25 px
+
+
+def test_elastic_readings_field_strength_and_simard_smoothing():
+    """Literal (7 x 7, sigma 10, alpha 300): std about 300 * 0.577 / 7 = 25 px; smooth: about 5 px."""
+    from scipy import ndimage
+
+    literal = elastic_displacements(np.random.default_rng(1), 8, 64, alpha=300.0, sigma=10.0, kernel_size=7)
+    smooth = elastic_displacements(np.random.default_rng(1), 8, 64, alpha=300.0, sigma=10.0, kernel_size=None)
+    inner = (slice(None), slice(None), slice(24, 40), slice(24, 40))  # away from the zero-padded borders
+    assert 22 < literal[inner].std() < 28
+    # Untruncated Gaussian: var = (1/3) / (4 pi sigma^2) -> std = 300 * 0.0163 = 4.9 px.
+    assert 3.5 < smooth[inner].std() < 6.5
+    raw = uniform_fields(np.random.default_rng(1), 8, 64)  # the draws elastic_displacements smooths
+    reference = 300.0 * ndimage.gaussian_filter(raw[0, 3].astype(np.float64), 10.0, mode="constant", cval=0.0)
+    np.testing.assert_allclose(smooth[0, 3], reference, atol=1e-3)
+
+
+def test_elastic_reading_option():
+    literal = MovingMNIST.from_variant("elastic", mnist=MNIST, seed=3)
+    smooth = MovingMNIST.from_variant("elastic", mnist=MNIST, seed=3, elastic_reading="smooth")
+    assert literal.elastic_reading == "literal"
+    x_literal, _, params = literal.generate(3, return_parameters=True)
+    x_smooth, _, params_smooth = smooth.generate(3, return_parameters=True)
+    np.testing.assert_array_equal(params.positions, params_smooth.positions)  # only the fields differ
+    assert np.abs(params.displacements).mean() > 3 * np.abs(params_smooth.displacements).mean()
+    # The same rotation and scaling without the elastic field.
+    undeformed = literal.render(dataclasses.replace(params, displacements=None))
+    np.testing.assert_array_equal(undeformed, smooth.render(dataclasses.replace(params_smooth, displacements=None)))
+    # The smooth field bends the strokes: the frames still correlate with the undeformed ones and keep
+    # their ink. The literal one scatters it: no correlation left, and much of it is read from outside.
+    def correlation(x):
+        return np.corrcoef(x.ravel(), undeformed.ravel())[0, 1]
+
+    assert correlation(x_smooth) > 0.15 and correlation(x_literal) < 0.05
+    assert x_smooth.mean() == pytest.approx(undeformed.mean(), rel=0.1)
+    assert x_literal.mean() < 0.7 * undeformed.mean()
+    with pytest.raises(ValueError, match="elastic_reading"):
+        MovingMNIST(mnist=MNIST, elastic_reading="loose")
 
 
 def test_elastic_warp_uses_recorded_fields():

@@ -2,6 +2,7 @@ import functools
 
 import keras
 import numpy as np
+import pytest
 
 from keras_stvideo.data.samplers import sample_fstcn_clip_pair
 from keras_stvideo.data.video_dataset import VideoClipDataset
@@ -31,13 +32,15 @@ def test_predict_video_with_a_two_input_model():
     np.testing.assert_allclose(result["scores"][0, 0], direct[0], rtol=1e-5)
 
 
+@pytest.mark.slow  # a fit on decoded videos
 def test_video_clip_dataset_serves_pairs(tmp_path):
     for i in range(3):
         write_video(tmp_path / "c" / f"v{i}.mp4", pattern_video(30, 24, 24))
     entries = [VideoEntry(f"c/v{i}.mp4", i % 2, {"split1": "train" if i < 2 else "test"}) for i in range(3)]
     index = VideoIndex(tmp_path, ["a", "b"], entries)
     sampler = functools.partial(sample_fstcn_clip_pair, clip_length=3, stride=2, diff_offset=3, crop_size=16)
-    data = VideoClipDataset(index, "split1", "train", sampler, batch_size=2, cache_size=2, one_hot=True)
+    data = VideoClipDataset(index, "split1", "train", sampler, inputs=("v_clip", "v_diff"), batch_size=2, cache_size=2,
+                            one_hot=True)
     (v_clip, v_diff), labels = data[0]
     assert v_clip.shape == v_diff.shape == (2, 3, 16, 16, 3) and labels.shape == (2, 2)
     assert len(data._cache) == 2  # decoded once, then served from the cache

@@ -4,7 +4,7 @@ import pytest
 from keras import ops
 
 from keras_stvideo.layers import TemporalSqueeze
-from keras_stvideo.layers.temporal_squeeze import segment_average_basis
+from keras_stvideo.layers.temporal_squeeze import block_indicator_basis
 from tests.layer_checks import layer_gradients, run_layer_checks
 
 
@@ -35,13 +35,18 @@ def test_matches_numpy_equations_1_to_5():
     np.testing.assert_allclose(float(ops.convert_to_numpy(layer.losses[0])), 10.0 * loss, rtol=1e-4)
 
 
-def test_initial_a_is_block_average():
-    np.testing.assert_allclose(segment_average_basis(6, 3), np.kron(np.eye(3), [[0.5], [0.5]]))
+def test_initial_output_is_block_mean():
+    np.testing.assert_allclose(block_indicator_basis(6, 3), np.kron(np.eye(3), [[1.0], [1.0]]))
     x = np.random.default_rng(1).random((2, 6, 3, 3, 1)).astype("float32")
     out = ops.convert_to_numpy(TemporalSqueeze(3, ridge=0.0)(x))
-    # A's columns hold 1/2 on their block: A^T A = I / 2 and A^T x = block sum / 2, so y = the block sum.
-    expected = x.reshape(2, 3, 2, 3, 3, 1).sum(axis=2)
+    # A's columns hold 1 on their block: A^T A = 2 I and A^T x = block sum, so y = the block mean.
+    expected = x.reshape(2, 3, 2, 3, 3, 1).mean(axis=2)
     np.testing.assert_allclose(out, expected, rtol=1e-4)
+    # Unequal blocks (K = 7, D = 3: blocks of 2, 3, 2 frames) and the default ridge.
+    x = np.random.default_rng(6).random((1, 7, 2, 2, 1)).astype("float32")
+    out = ops.convert_to_numpy(TemporalSqueeze(3)(x))
+    expected = np.stack([x[:, 0:2].mean(1), x[:, 2:5].mean(1), x[:, 5:7].mean(1)], axis=1)
+    np.testing.assert_allclose(out, expected, rtol=1e-3)
 
 
 def test_standard_checks_raw_frames_and_feature_maps():

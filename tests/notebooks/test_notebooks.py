@@ -1,12 +1,34 @@
-"""The paper notebooks run end to end in smoke mode."""
+"""The paper notebooks: each jupytext source is in sync with its executed .ipynb, and runs in smoke mode."""
 
 import pathlib
 
+import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
+PAIRS = ("shan2017_attention_lstm", "sun2015_fstcn")
+
+
+def test_every_notebook_is_a_jupytext_pair():
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == sorted(PAIRS)
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.py")) == sorted(PAIRS)  # no generator scripts
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_source_and_executed_notebook_are_in_sync(name):
+    source = jupytext.read(NOTEBOOKS / f"{name}.py")
+    executed = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    assert [(c.cell_type, c.source) for c in source.cells] == [(c.cell_type, c.source) for c in executed.cells], (
+        f"notebooks/{name}.py and .ipynb differ: run `jupytext --to ipynb --execute notebooks/{name}.py`"
+    )
+    assert executed.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert code and all(c.execution_count for c in code), "commit the notebook executed"
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert any("image/png" in o.get("data", {}) for c in code for o in c.outputs)
+    assert "executed in *smoke* mode" in executed.cells[0].source and "MODE_MINUTES" not in executed.cells[0].source
 
 
 def run_notebook(name, monkeypatch, tmp_path):
@@ -20,6 +42,7 @@ def run_notebook(name, monkeypatch, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_shan2017_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
     outputs = run_notebook("shan2017_attention_lstm.ipynb", monkeypatch, tmp_path)
     images = [o for o in outputs if "image/png" in o.get("data", {})]
@@ -28,6 +51,7 @@ def test_shan2017_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_sun2015_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
     outputs = run_notebook("sun2015_fstcn.ipynb", monkeypatch, tmp_path)
     images = [o for o in outputs if "image/png" in o.get("data", {})]

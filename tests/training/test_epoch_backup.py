@@ -7,7 +7,7 @@ import pytest
 from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.moving_mnist import MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST
-from keras_stvideo.training.epoch_backup import DatasetEpochSync, EpochBackup
+from keras_stvideo.training.epoch_backup import DatasetEpochSync, EpochBackup, initial_epoch
 from keras_stvideo.models.attention_lstm.frame_encoders import build_lenet
 from keras_stvideo.models.attention_lstm.training import TwoStageTrainer
 
@@ -74,7 +74,22 @@ def test_an_interrupted_fit_resumes_to_the_uninterrupted_result(tmp_path):
     assert int(resumed.model.optimizer.iterations) == int(whole.model.optimizer.iterations) == EPOCHS * 3
     for got, want in zip(resumed.model.get_weights(), whole.model.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
-    assert resumed.model._initial_epoch is None  # a later fit of the same model starts from its epoch 0 again
+    assert backup.initial_epoch == EPOCHS
+
+
+def test_a_resumed_fit_that_starts_at_epoch_zero_is_refused(tmp_path):
+    keras.utils.set_random_seed(0)
+    with pytest.raises(Interrupted):
+        fit(trainer(), tmp_path / "cut", InterruptAfter(0))
+    model = trainer().model
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    backup = EpochBackup(tmp_path / "cut")
+    assert backup.initial_epoch == 1 and initial_epoch([backup]) == 1 and initial_epoch([]) == 0
+    data = fresh_videos()
+    with pytest.raises(ValueError, match=r"holds 1 finished epochs.*initial_epoch=backup.initial_epoch.*epoch 0"):
+        model.fit(data, epochs=EPOCHS, callbacks=[backup], verbose=0)  # no initial_epoch
+    model.fit(data, epochs=2, initial_epoch=backup.initial_epoch, callbacks=[backup], verbose=0)
+    assert backup.restored_epochs == 1 and len(backup.history["loss"]) == 2
 
 
 def test_without_the_epoch_sync_a_resumed_fit_repeats_old_videos(tmp_path):

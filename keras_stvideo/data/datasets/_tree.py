@@ -25,6 +25,10 @@ class VideoTree:
         """The existing relative path for ``relative`` (any case), or None."""
         return self._by_lower.get(pathlib.PurePosixPath(relative).as_posix().lower())
 
+    def paths(self):
+        """The relative paths of every video found, as they are spelled on disk, sorted."""
+        return sorted(self._by_lower.values())
+
     def __len__(self):
         return len(self._by_lower)
 

@@ -76,7 +76,7 @@ def build_index(video_root, sequences_file=None, use_subsequences=True, allow_mi
     sequences = parse_sequences_file(sequences_file) if sequences_file else {}
     entries, missing = [], []
     names = sorted(sequences) if sequences else sorted(
-        pathlib.PurePosixPath(tree.find(p) or p).stem.replace("_uncomp", "") for p in tree._by_lower.values()
+        pathlib.PurePosixPath(p).stem.replace("_uncomp", "") for p in tree.paths()
     )
     for name in names:
         match = NAME.match(name)

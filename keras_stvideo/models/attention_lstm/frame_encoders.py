@@ -147,10 +147,11 @@ def build_cnn_lstm(frame_encoder, sequence_length, num_classes=100, lstm_units=8
     check_positive_int(lstm_units, "lstm_units")
     if head is not None:
         check_keras_model(head, "head")
-    try:
-        encoder = feature_extractor(frame_encoder)
-    except ValueError:
-        encoder = frame_encoder
+    has_features = any(layer.name == FEATURES_LAYER for layer in frame_encoder.layers)
+    encoder = feature_extractor(frame_encoder) if has_features else frame_encoder
+    if len(encoder.output.shape) != 2:
+        raise ValueError(f"frame_encoder must map a frame to a feature vector (a '{FEATURES_LAYER}' layer, or an "
+                         f"output of rank 2), got an output of shape {tuple(encoder.output.shape)}")
     frame_shape = tuple(encoder.input.shape[1:])
     feature_size = encoder.output.shape[-1]
     if head is None:

@@ -21,6 +21,7 @@ import math
 import numpy as np
 import keras
 
+from keras_stvideo.training.epoch_backup import initial_epoch
 from keras_stvideo.training.schedules import check_lr_schedule, learning_rate_schedule
 from keras_stvideo.models.attention_lstm.frame_encoders import build_cnn_lstm, build_lstm_head, feature_extractor
 
@@ -99,7 +100,8 @@ class TwoStageTrainer:
         )
         kwargs = {} if y is None else {"batch_size": batch_size}
         return self.frame_encoder.fit(x, y, epochs=epochs, validation_data=validation_data, verbose=verbose,
-                                      callbacks=callbacks, shuffle=shuffle, **kwargs)
+                                      callbacks=callbacks, shuffle=shuffle, initial_epoch=initial_epoch(callbacks),
+                                      **kwargs)
 
     # ------------------------------------------------------------------ stage 2
     def frame_features(self, videos, batch_size=250, verbose=0):
@@ -147,7 +149,8 @@ class TwoStageTrainer:
             # resumed fit (EpochBackup) only repeats the interrupted one when shuffle=False.
             kwargs = {} if labels is None else {"batch_size": batch_size}
             return self.model.fit(videos, labels, epochs=epochs, validation_data=validation_data, verbose=verbose,
-                                  callbacks=callbacks, shuffle=shuffle, **kwargs)
+                                  callbacks=callbacks, shuffle=shuffle, initial_epoch=initial_epoch(callbacks),
+                                  **kwargs)
         if validation_data is not None:
             validation_data = (self.frame_features(validation_data[0]), validation_data[1])
         return self.fit_features(self.frame_features(videos), labels, epochs=epochs, batch_size=batch_size,
@@ -167,21 +170,22 @@ class TwoStageTrainer:
         self.head.compile(optimizer=rmsprop(learning_rate, lr_schedule, steps),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         return self.head.fit(features, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                             validation_data=validation_data, verbose=verbose, callbacks=callbacks)
+                             validation_data=validation_data, verbose=verbose, callbacks=callbacks,
+                             initial_epoch=initial_epoch(callbacks))
 
     def evaluate(self, videos, labels, batch_size=50):
         """Cross-entropy and accuracy of the full model on videos: ``{"loss": ..., "accuracy": ...}``."""
         return self.evaluate_features(self.frame_features(videos), labels, batch_size=batch_size)
 
     def evaluate_features(self, features, labels, batch_size=50):
-        """``evaluate`` from precomputed ``frame_features``."""
-        probabilities = self.head.predict(self._check_features(features), batch_size=batch_size, verbose=0)
-        labels = np.asarray(labels)
-        picked = np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)
-        return {
-            "loss": float(-np.mean(np.log(picked))),
-            "accuracy": float(np.mean(np.argmax(probabilities, axis=1) == labels)),
-        }
+        """``evaluate`` from precomputed ``frame_features``: Keras' ``evaluate`` of the head."""
+        # The paper's loss and metric, keeping the head's optimizer (and its state) when it has one.
+        self.head.compile(optimizer=getattr(self.head, "optimizer", None) or "rmsprop",
+                          loss="sparse_categorical_crossentropy",
+                          metrics=["accuracy"])
+        scores = self.head.evaluate(self._check_features(features), np.asarray(labels), batch_size=batch_size,
+                                    verbose=0, return_dict=True)
+        return {"loss": float(scores["loss"]), "accuracy": float(scores["accuracy"])}
 
     def predict(self, videos, batch_size=50):
         """Class probabilities (N, num_classes), through the frame features and the head."""

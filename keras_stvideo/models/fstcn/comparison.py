@@ -16,12 +16,11 @@ def clip_pairs(clips, starts):
     """(V_clip, V_diff) of every clip from its start frame (section 2.2), frames resized to ``INPUT_SIZE``."""
     import keras
 
-    from keras_stvideo.data.samplers import fstcn_clip_indices
+    from keras_stvideo.data.samplers import fstcn_clip_pair_at
 
-    indices = starts[:, None] + fstcn_clip_indices(0, CLIP_LENGTH, STRIDE)[None, :]
-    rows = np.arange(len(clips))[:, None]
-    v_clip = clips[rows, indices]
-    v_diff = np.abs(v_clip - clips[rows, indices + DIFF_OFFSET])
+    pairs = [fstcn_clip_pair_at(clip, int(start), CLIP_LENGTH, STRIDE, DIFF_OFFSET) for clip, start in zip(clips, starts)]
+    v_clip = np.stack([pair.v_clip for pair in pairs])
+    v_diff = np.stack([pair.v_diff for pair in pairs])
     n, t, h, w, c = v_clip.shape
 
     def resize(frames):

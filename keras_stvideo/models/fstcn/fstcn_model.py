@@ -10,7 +10,8 @@ Layout (section 2.5), for inputs V_clip and V_diff of shape (clip_length, 204, 2
   Conv(32, 5, 1) each followed by dropout 0.5 and no pooling, concatenated, then
   FC 4096 and FC 2048;
 * SCL path, on one frame of V_clip (random in training, the middle one at test):
-  SCL Conv(128, 3, 1) + Pool(3, 3), FC 4096, FC 2048;
+  SCL Conv(128, 3, 1) + Pool(3, 3), FC 4096, FC 2048, each FC followed by dropout 0.5
+  (the spatial path is "the same as in [10]");
 * concatenation, FC 2048, softmax.
 
 Example:
@@ -22,13 +23,18 @@ import keras
 
 from keras_stvideo.layers import FrameSelector, LocalResponseNormalization, TPermute
 from keras_stvideo.utils.validation import check_fraction, check_keras_model, check_positive_int, check_positive_ints
+from keras_stvideo.training.optimizers import CaffeSGD
 
 PATHS = ("both", "scl", "tcl")
 
 
 def fstcn_optimizer(learning_rate=0.01):
-    """SGD with momentum 0.9 and weight decay 5e-4 (section 2.5); the learning rate is not stated."""
-    return keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9, weight_decay=5e-4)
+    """SGD with momentum 0.9 and weight decay 5e-4 (section 2.5); the learning rate is not stated.
+
+    The paper's setting is Caffe's (its reference [9]): the decay is an L2 term added to the
+    gradient before momentum (``CaffeSGD``), not Keras' decoupled ``SGD(weight_decay=...)``.
+    """
+    return CaffeSGD(learning_rate=learning_rate, momentum=0.9, weight_decay=5e-4)
 
 
 def _side_after_lower_scls(side):
@@ -80,8 +86,8 @@ def _fc_stack(x, prefix, fc_dropout, fc_units):
 
 
 def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", temporal_kernels=(3, 5),
-                permuted_channels=128, temporal_dropout=0.5, fc_dropout=0.0, fc_units=(4096, 2048), fusion_units=2048,
-                lower_scls=None, name="fstcn"):
+                permuted_channels=128, temporal_dropout=0.5, scl_fc_dropout=0.5, tcl_fc_dropout=0.0,
+                fc_units=(4096, 2048), fusion_units=2048, lower_scls=None, name="fstcn"):
     """Build FstCN (Sun et al. 2015, section 2.1 and 2.5, Fig. 1).
 
     Args:
@@ -92,7 +98,11 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
         temporal_kernels: the parallel TCL kernels: (3, 5) both, (3,) or (5,) (Table 1).
         permuted_channels: f' of the T-P operator (128).
         temporal_dropout: dropout after each temporal convolution (0.5).
-        fc_dropout: dropout after the FC layers (not stated: 0).
+        scl_fc_dropout: dropout after each FC layer of the SCL path (0.5): section 2.5 makes
+            "the settings of the spatial convolutional path the same as in [10]", whose
+            spatial network has dropout after both its FC layers (4096 and 2048).
+        tcl_fc_dropout: dropout after each FC layer of the TCL path (not stated: 0; the
+            paper places the TCL's dropout after its temporal convolutions).
         fc_units: the FC layers on each path (4096, 2048; section 2.5). Smaller for small data.
         fusion_units: the FC layer after the concatenation (2048; section 2.5).
         lower_scls: optional lower-SCL model to use (e.g. pre-trained via ``build_fstcn_auxiliary``).
@@ -111,7 +121,8 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
         raise ValueError(f"clip_length must be a positive integer, got {clip_length!r}")
     check_positive_int(permuted_channels, "permuted_channels")
     check_fraction(temporal_dropout, "temporal_dropout")
-    check_fraction(fc_dropout, "fc_dropout")
+    check_fraction(scl_fc_dropout, "scl_fc_dropout")
+    check_fraction(tcl_fc_dropout, "tcl_fc_dropout")
     fc_units = check_positive_ints(fc_units, "fc_units", allow_empty=True)
     check_positive_int(fusion_units, "fusion_units")
     if lower_scls is not None:
@@ -132,7 +143,7 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
         for layer in _scl_block("scl"):
             x = layer(x)
         x = keras.layers.Flatten(name="scl_flatten")(x)
-        features.append(_fc_stack(x, "scl", fc_dropout, fc_units))
+        features.append(_fc_stack(x, "scl", scl_fc_dropout, fc_units))
     if paths in ("both", "tcl"):
         inputs.append(v_diff)
         x = per_frame(v_diff)
@@ -145,7 +156,7 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
             branches.append(keras.layers.Dropout(temporal_dropout, name=f"tcl_dropout{k}x{k}")(branch))
         x = branches[0] if len(branches) == 1 else keras.layers.Concatenate(name="tcl_concat")(branches)
         x = keras.layers.Flatten(name="tcl_flatten")(x)
-        features.append(_fc_stack(x, "tcl", fc_dropout, fc_units))
+        features.append(_fc_stack(x, "tcl", tcl_fc_dropout, fc_units))
     x = features[0] if len(features) == 1 else keras.layers.Concatenate(name="paths_concat")(features)
     x = keras.layers.Dense(fusion_units, activation="relu", name="fusion_fc")(x)
     outputs = keras.layers.Dense(num_classes, activation="softmax", dtype="float32", name="classifier")(x)

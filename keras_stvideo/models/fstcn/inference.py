@@ -1,13 +1,13 @@
 """Whole-video FstCN evaluation: M clip pairs x 18 views per video, fused by SCI and by averaging.
 
-Sun et al. 2015, section 2.4 and 3: M = 5 clip pairs (V_clip, V_diff) per test
-video, 9 crops and their flips each (Fig. 3), SCI fusion (Eqs. 5-7) compared
-with averaging (Table 2).
+Sun et al. 2015, sections 2.4 and 3: M clip pairs (V_clip, V_diff) per test video
+(M is not stated; 5 by default here), 9 crops and their flips each (Fig. 3), SCI
+fusion (Eqs. 5-7) compared with averaging (Table 2).
 """
 
 import numpy as np
 
-from keras_stvideo.data.samplers import fstcn_clip_indices, fstcn_test_starts
+from keras_stvideo.data.samplers import fstcn_clip_pair_at, fstcn_test_starts
 from keras_stvideo.data.video import read_video
 from keras_stvideo.inference.metrics import mean_class_accuracy, top_k_accuracy
 from keras_stvideo.inference.multiview import predict_video
@@ -15,12 +15,10 @@ from keras_stvideo.inference.multiview import predict_video
 
 def fstcn_test_pairs(video, num_clips=5, clip_length=5, stride=5, diff_offset=9):
     """The M evenly spaced (V_clip, V_diff) pairs of a test video, uncropped, float32."""
-    pairs = []
-    for start in fstcn_test_starts(len(video), num_clips, clip_length, stride, diff_offset):
-        indices = fstcn_clip_indices(start, clip_length, stride)
-        v_clip = video[indices].astype(np.float32)
-        pairs.append((v_clip, np.abs(v_clip - video[indices + diff_offset].astype(np.float32))))
-    return pairs
+    return [
+        fstcn_clip_pair_at(video, start, clip_length, stride, diff_offset)[:2]
+        for start in fstcn_test_starts(len(video), num_clips, clip_length, stride, diff_offset)
+    ]
 
 
 def _inputs_for(model):
@@ -40,7 +38,7 @@ def evaluate_fstcn(model, index, split="split1", role="test", num_clips=5, frame
         model: an FstCN (two inputs, or one for the single-path variants).
         index: a ``VideoIndex``.
         split, role: which videos.
-        num_clips: clip pairs per video (5, section 3).
+        num_clips: clip pairs per video, M (not stated in the paper; 5).
         frame_size: (height, width) the videos are resized to before cropping
             (larger than the model's crop size).
 

@@ -5,6 +5,7 @@ from keras import ops
 
 from keras_stvideo import build_fstcn
 from keras_stvideo.models.fstcn.fstcn_model import build_fstcn_auxiliary, build_lower_scls, fstcn_optimizer
+from keras_stvideo.training.optimizers import CaffeSGD
 
 SMALL = dict(input_size=112, fc_units=(32, 16), fusion_units=16)
 
@@ -113,6 +114,7 @@ def moving_bars(count, rng):
     return [v_clip, v_diff], labels
 
 
+@pytest.mark.slow  # trains a reduced FstCN
 def test_short_training_beats_chance():
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
@@ -144,7 +146,17 @@ def test_auxiliary_classifier_shares_lower_scls_and_fine_tunes_last_three():
     model = build_fstcn(4, lower_scls=lower, **SMALL)
     assert model.get_layer("lower_scls_per_frame").layer is lower
     opt = fstcn_optimizer()
-    assert opt.momentum == 0.9 and opt.weight_decay == 5e-4
+    assert isinstance(opt, CaffeSGD) and opt.momentum == 0.9 and opt.l2_decay == 5e-4
+    assert opt.weight_decay is None  # no decoupled decay on top of the L2 term
+
+
+def test_dropout_after_the_scl_path_fcs_only_by_default():
+    model = build_fstcn(4, **SMALL)
+    rates = {l.name: l.rate for l in model.layers if isinstance(l, keras.layers.Dropout)}
+    assert rates == {"scl_fc1_dropout": 0.5, "scl_fc2_dropout": 0.5, "tcl_dropout3x3": 0.5, "tcl_dropout5x5": 0.5}
+    no_fc = build_fstcn(4, scl_fc_dropout=0.0, tcl_fc_dropout=0.25, **SMALL)
+    rates = {l.name: l.rate for l in no_fc.layers if isinstance(l, keras.layers.Dropout)}
+    assert rates == {"tcl_fc1_dropout": 0.25, "tcl_fc2_dropout": 0.25, "tcl_dropout3x3": 0.5, "tcl_dropout5x5": 0.5}
 
 
 def test_errors():

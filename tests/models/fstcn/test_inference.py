@@ -35,8 +35,11 @@ def test_evaluate_fstcn_fuses_both_ways(small_index):
     model = build_fstcn(2, input_size=112, clip_length=2, fc_units=(8, 8), fusion_units=8)
     report = evaluate_fstcn(model, small_index, num_clips=1, stride=3, diff_offset=2, progress=False)
     assert report["average_scores"].shape == (2, 2) and report["sci_scores"].shape == (2, 2)
+    np.testing.assert_array_equal(report["labels"], [0, 1])
     for fusion in ("average", "sci"):
-        assert 0.0 <= report[fusion]["top1"] <= 1.0 and report[fusion]["top5"] == 1.0
+        predicted = report[f"{fusion}_scores"].argmax(axis=1)
+        assert report[fusion]["top1"] == pytest.approx(np.mean(predicted == [0, 1]))
+        assert report[fusion]["mean_class"] == pytest.approx(np.mean(predicted == [0, 1]))  # one video per class
     # With one clip, SCI fusion is the SCI-weighted mean of the 18 views: recompute from the views.
     from keras_stvideo.data.video import read_video
     from keras_stvideo.inference.multiview import predict_video
