@@ -109,7 +109,8 @@ def train_stream(settings, index, split, stream, out, flow_root=None, seed=0):
         callbacks.append(reduce_on_plateau(settings.plateau_patience))
     _say(f"[train] split {split} {stream}: {len(train.entries)} videos, {len(train)} batches of "
          f"{settings.batch_size}, {settings.epochs} epochs")
-    model.fit(train, validation_data=validation, epochs=settings.epochs, callbacks=callbacks, verbose=2)
+    model.fit(train, validation_data=validation, epochs=settings.epochs, initial_epoch=backup.initial_epoch,
+              callbacks=callbacks, verbose=2)
     if backup.restored_epochs:
         _say(f"[train] resumed after epoch {backup.restored_epochs}")
     return model, backup.history
