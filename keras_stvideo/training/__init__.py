@@ -5,6 +5,7 @@
 - ``precision``: ``cpu_has_bfloat16`` and ``check_mixed_precision_hardware`` (warns before a bfloat16 run
   on a CPU without bfloat16 instructions).
 - ``losses``: the class-balanced hinge of Paul et al. 2018 (Eq. 2) and the Frobenius norm.
+- ``two_stage``: ``TwoStage``, pre-train an encoder, freeze it, compute its features once, fit a head.
 """
 
 from keras_stvideo.utils.lazy import lazy_exports
@@ -19,4 +20,5 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "class_balanced_hinge_terms": ".losses",
     "frobenius_norm": ".losses",
     "ClassBalancedHinge": ".losses",
+    "TwoStage": ".two_stage",
 })
