@@ -29,8 +29,16 @@ def _box_mean(volume, size):
     return total / (a * b * d)
 
 
+def as_float_clip(clip):
+    """A clip as float32; uint8 clips are scaled to [0, 1]."""
+    clip = np.asarray(clip)
+    if clip.dtype == np.uint8:
+        return clip.astype("float32") / 255.0
+    return clip.astype("float32", copy=False)
+
+
 def _check(clip, patch_size):
-    clip = np.asarray(clip, dtype="float32")
+    clip = as_float_clip(clip)
     if clip.ndim == 3:
         clip = clip[..., None]
     if clip.ndim != 4:
@@ -48,7 +56,7 @@ def _check(clip, patch_size):
 def motion_scores(clip, patch_size):
     """Mean absolute frame difference inside every patch position: (F - T + 1, H - h + 1, W - w + 1).
 
-    ``clip`` is (F, H, W[, C]) with intensities in [0, 1]; ``patch_size`` is (T, h, w), T >= 2.
+    ``clip`` is (F, H, W[, C]) with intensities in [0, 1] (uint8 clips are scaled so); ``patch_size`` is (T, h, w), T >= 2.
     """
     clip, (t, h, w) = _check(clip, patch_size)
     if t < 2:
@@ -81,7 +89,7 @@ def sample_moving_patches(clips, patch_size, shift_range=(0, 0, 0), patches_per_
         sample's first voxel)``; with ``return_dropped``, also up to ``patches_per_clip`` samples per clip
         that fail the criterion, and their ``where``.
     """
-    clips = [np.asarray(c, "float32") for c in clips]
+    clips = list(clips)  # converted one at a time (uint8 clips scaled to [0, 1]): a dataset need not fit as float
     t, h, w = (int(v) for v in patch_size[:3])
     st, sh, sw = (int(v) for v in shift_range)
     if min(st, sh, sw) < 0:
@@ -110,8 +118,8 @@ def sample_moving_patches(clips, patch_size, shift_range=(0, 0, 0), patches_per_
 
     def stack(samples, where):
         if not samples:
-            return np.zeros((0,) + outer + (clips[0].shape[-1] if clips and clips[0].ndim == 4 else 1,),
-                            "float32"), np.zeros((0, 4), "int64")
+            channels = np.shape(clips[0])[-1] if clips and np.ndim(clips[0]) == 4 else 1
+            return np.zeros((0,) + outer + (channels,), "float32"), np.zeros((0, 4), "int64")
         return np.concatenate(samples), np.concatenate(where)
 
     result = stack(kept, kept_where)

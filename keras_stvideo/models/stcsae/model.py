@@ -12,7 +12,7 @@
 
 Example:
     >>> autoencoder = build_stcsae((5, 8, 8, 1), code_units=400)
-    >>> classifier = build_stcsae_lstm(autoencoder.encoder, clip_shape=(40, 64, 80, 1), num_classes=6)
+    >>> classifier = build_stcsae_lstm(autoencoder, clip_shape=(40, 64, 80, 1), num_classes=6)
 """
 
 import keras
@@ -82,6 +82,43 @@ def build_stcsae(patch_shape=(5, 8, 8, 1), code_units=400, grid_stride=None, enc
                   sparsity_threshold=sparsity_threshold, overcomplete=overcomplete, name=name)
 
 
+@keras.saving.register_keras_serializable(package="keras_stvideo")
+class FrozenSparseCode(keras.layers.Layer):
+    """A ``SparsifyingLogistic`` applied with its running normaliser frozen, on codes of any rank.
+
+    Wraps (and shares) the auto-encoder's logistic so that the sequence
+    classifier reads the sparse code ``S(P(x))`` of every grid location, and
+    training the classifier never updates the normaliser.
+
+    Args:
+        logistic: the auto-encoder's ``SparsifyingLogistic`` (``autoencoder.logistic``).
+    """
+
+    def __init__(self, logistic, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(logistic, dict):
+            logistic = keras.saving.deserialize_keras_object(logistic)
+        self.logistic = logistic
+
+    def build(self, input_shape):
+        if not self.logistic.built:
+            self.logistic.build((None, input_shape[-1]))
+        units = self.logistic.log_zeta.shape[-1]
+        if input_shape[-1] != units:
+            raise ValueError(f"FrozenSparseCode expects codes of {units} units (its logistic's), got {input_shape}")
+
+    def call(self, codes):
+        return self.logistic(codes, training=False)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config["logistic"] = keras.saving.serialize_keras_object(self.logistic)
+        return config
+
+
 def _encoder_conv(encoder):
     try:
         return encoder.get_layer(ENCODER_CONV)
@@ -108,38 +145,63 @@ def grid_size(encoder, clip_shape):
     return clip_shape[0] - t + 1, (clip_shape[1] - h) // sh + 1, (clip_shape[2] - w) // sw + 1
 
 
-def build_stcsae_features(encoder, clip_shape, name="stcsae_features"):
+def _encoder_and_logistic(encoder, logistic):
+    if isinstance(encoder, STCSAE):
+        return encoder.encoder, encoder.logistic if logistic is None else logistic
+    return encoder, logistic
+
+
+def build_stcsae_features(encoder, clip_shape, logistic=None, name="stcsae_features"):
     """Clip (T_clip, H, W, C) -> (steps, grid_h * grid_w * code_units): the encoder at every grid location.
 
     The encoder's convolution (shared, not copied) slides over the clip with
     temporal stride 1 and the grid stride; step t holds the codes of the
     patches starting at frame t, concatenated over the grid (paper 000, paragraph 6).
+
+    Args:
+        encoder: the trained ``STCSAE`` (its encoder and sparsifying logistic: the features are the
+            sparse codes ``S(P(x))``, "sparse-overcomplete", paper 000 paragraph 1), or its encoder alone.
+        clip_shape: (T, H, W, C) of the clips.
+        logistic: with an encoder alone, the ``SparsifyingLogistic`` to apply (None: the encoder's
+            linear output).
     """
+    encoder, logistic = _encoder_and_logistic(encoder, logistic)
     steps, gh, gw = grid_size(encoder, clip_shape)
     conv = _encoder_conv(encoder)
     inputs = keras.Input(tuple(clip_shape), name="clip")
-    outputs = keras.layers.Reshape((steps, gh * gw * conv.filters), name="frame_features")(conv(inputs))
+    codes = conv(inputs)
+    if logistic is not None:
+        codes = FrozenSparseCode(logistic, name="sparse_code")(codes)
+    outputs = keras.layers.Reshape((steps, gh * gw * conv.filters), name="frame_features")(codes)
     return keras.Model(inputs, outputs, name=name)
 
 
-def build_sequence_head(steps, feature_size, num_classes, lstm_units=50, name="lstm_head"):
+def build_sequence_head(steps, feature_size, num_classes, lstm_units=50, normalize=True, dropout=0.0,
+                        name="lstm_head"):
     """LSTM over the per-frame features + softmax at every step, averaged over the steps.
 
     Graves & Schmidhuber's framewise classification (paper 000's [1]): a softmax
     per frame; the sequence's class probabilities are their mean over time.
+    ``normalize`` puts a ``Normalization`` layer (named "normalization", one mean and
+    variance over all features, so relative magnitudes are kept) first: call its
+    ``adapt`` on the training features (sparse codes are tiny; the paper does not
+    say how the LSTM's inputs are scaled). ``dropout`` on the LSTM's inputs (0).
     """
     inputs = keras.Input((steps, feature_size), name="frame_features")
-    x = keras.layers.LSTM(lstm_units, return_sequences=True, name="lstm")(inputs)
+    x = keras.layers.Normalization(axis=None, name="normalization")(inputs) if normalize else inputs
+    x = keras.layers.LSTM(lstm_units, return_sequences=True, dropout=dropout, name="lstm")(x)
     x = keras.layers.Dense(num_classes, activation="softmax", dtype=SOFTMAX_DTYPE, name="frame_classifier")(x)
     outputs = keras.layers.GlobalAveragePooling1D(name="sequence_probabilities", dtype=SOFTMAX_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)
 
 
-def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=50, head=None, name="stcsae_lstm"):
+def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=50, head=None, logistic=None,
+                      name="stcsae_lstm"):
     """The sequence classifier (paper 000's second step): clip -> class probabilities.
 
     Args:
-        encoder: the trained ST-CSAE encoder (``build_stcsae(...).encoder``).
+        encoder: the trained ``STCSAE`` (features: its sparse codes) or its encoder (with ``logistic``,
+            see ``build_stcsae_features``).
         clip_shape: (T, H, W, C) of the clips (T frames, at least the patch's T).
         num_classes: sequence classes (6 for KTH).
         lstm_units: LSTM cells (50; not stated in paper 000).
@@ -148,7 +210,7 @@ def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=50, head=No
     Returns:
         A ``keras.Model`` with the layers "features" (the encoder on the patch grid) and "lstm_head".
     """
-    features = build_stcsae_features(encoder, clip_shape, name="features")
+    features = build_stcsae_features(encoder, clip_shape, logistic=logistic, name="features")
     steps, size = features.output.shape[1:]
     if head is None:
         head = build_sequence_head(steps, size, num_classes, lstm_units)

@@ -31,7 +31,7 @@ def smooth_texture(rng, height, width, sigma=1.5):
 
 
 def moving_pattern_clips(num_clips, frames=12, size=(24, 24), num_classes=4, speed=1, background_contrast=0.5,
-                         seed=None, labels=None):
+                         square=(0.5, 0.75), seed=None, labels=None):
     """``(clips (N, frames, H, W, 1) float32 in [0, 1], labels (N,) int)``; see the module docstring.
 
     Args:
@@ -41,11 +41,14 @@ def moving_pattern_clips(num_clips, frames=12, size=(24, 24), num_classes=4, spe
         num_classes: motion directions, 2 to 8.
         speed: pixels per frame.
         background_contrast: contrast of the static background texture (the square's is 1).
+        square: (smallest, largest) side of the square as a fraction of the frame's smaller side.
         seed: random seed.
         labels: optional (N,) classes to draw the clips for (default: uniform).
     """
     if not 2 <= num_classes <= len(DIRECTIONS):
         raise ValueError(f"num_classes must lie in [2, {len(DIRECTIONS)}], got {num_classes!r}")
+    if not 0 < square[0] <= square[1] <= 1:
+        raise ValueError(f"square must be fractions 0 < smallest <= largest <= 1, got {square!r}")
     if frames < 1 or speed < 1:
         raise ValueError(f"frames and speed must be positive, got frames={frames!r}, speed={speed!r}")
     height, width = size
@@ -61,7 +64,7 @@ def moving_pattern_clips(num_clips, frames=12, size=(24, 24), num_classes=4, spe
         dy, dx = DIRECTIONS[labels[n]]
         background = 0.5 + background_contrast * (smooth_texture(rng, height, width) - 0.5)
         texture = smooth_texture(rng, height, width)
-        side = rng.integers(min(height, width) // 3, min(height, width) // 2 + 1)
+        side = rng.integers(max(1, int(square[0] * min(height, width))), int(square[1] * min(height, width)) + 1)
         y0, x0 = rng.integers(height), rng.integers(width)
         for t in range(frames):
             oy, ox = dy * speed * t, dx * speed * t

@@ -64,6 +64,21 @@ def test_features_are_the_encoder_at_every_grid_location():
     np.testing.assert_allclose(out, codes.reshape(steps, gh * gw * 64), atol=1e-5)
 
 
+def test_features_of_the_autoencoder_are_its_sparse_codes():
+    model = _model(eta=0.1)
+    model.logistic.log_zeta.assign(np.log(np.linspace(0.5, 3.0, 64)).astype("float32"))
+    clip = np.random.default_rng(9).random((4, 8, 8, 1)).astype("float32")
+    sparse = build_stcsae_features(model, clip.shape).predict(clip[None], verbose=0)[0]
+    raw = build_stcsae_features(model.encoder, clip.shape).predict(clip[None], verbose=0)[0]
+    expected = keras.ops.convert_to_numpy(model._logistic_frozen(raw.reshape(-1, 64))).reshape(raw.shape)
+    np.testing.assert_allclose(sparse, expected, atol=1e-6)
+    zeta = keras.ops.convert_to_numpy(model.logistic.log_zeta).copy()
+    classifier = build_stcsae_lstm(model, clip.shape, num_classes=2, lstm_units=3)
+    classifier.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    classifier.fit(np.stack([clip, clip]), np.array([0, 1]), epochs=1, verbose=0)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(model.logistic.log_zeta), zeta)  # frozen
+
+
 def test_sequence_classifier_shares_the_encoder():
     model = _model()
     classifier = build_stcsae_lstm(model.encoder, (6, 8, 8, 1), num_classes=3, lstm_units=5)
@@ -112,7 +127,7 @@ def _trained(model):
 
 def test_keras_round_trips(tmp_path):
     model = _trained(_model(eta=0.05, beta=3.0, code_steps=2))
-    classifier = build_stcsae_lstm(model.encoder, (5, 8, 8, 1), num_classes=3, lstm_units=4)
+    classifier = build_stcsae_lstm(model, (5, 8, 8, 1), num_classes=3, lstm_units=4)
     patches = np.random.default_rng(5).random((3,) + PATCH).astype("float32")
     clips = np.random.default_rng(6).random((2, 5, 8, 8, 1)).astype("float32")
     for name, net, x in (("ae", model, patches), ("encoder", model.encoder, patches), ("lstm", classifier, clips)):
@@ -128,7 +143,7 @@ def test_keras_round_trips(tmp_path):
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="SavedModel export needs TensorFlow")
 def test_savedmodel_exports(tmp_path):
     model = _trained(_model())
-    classifier = build_stcsae_lstm(model.encoder, (5, 8, 8, 1), num_classes=3, lstm_units=4)
+    classifier = build_stcsae_lstm(model, (5, 8, 8, 1), num_classes=3, lstm_units=4)
     patches = np.random.default_rng(7).random((3,) + PATCH).astype("float32")
     clips = np.random.default_rng(8).random((2, 5, 8, 8, 1)).astype("float32")
     for name, net, x in (("ae", model, patches), ("encoder", model.encoder, patches), ("lstm", classifier, clips)):
