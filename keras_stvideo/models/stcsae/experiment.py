@@ -194,13 +194,13 @@ def run_kth(root, settings, protocols=("kth1", "kth2"), seed=0, out="out/reprodu
     """KTH1 and/or KTH2 on the index at ``root/index.json``; resumable through ``out``."""
     from keras_stvideo.data.video_index import VideoIndex
 
+    index_path = pathlib.Path(root) / "index.json"
+    if not index_path.is_file():
+        raise FileNotFoundError(f"no KTH index at {index_path}: run data_scripts/kth.py --root {root} first")
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
     partial_path = out / "partial.json"
     partial = json.loads(partial_path.read_text()) if partial_path.is_file() else {}
-    index_path = pathlib.Path(root) / "index.json"
-    if not index_path.is_file():
-        raise FileNotFoundError(f"no KTH index at {index_path}: run data_scripts/kth.py --root {root} first")
     index = VideoIndex.load(index_path)
     data = load_kth(index, settings)
     num_classes = len(index.class_names)
