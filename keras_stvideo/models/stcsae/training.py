@@ -216,6 +216,7 @@ class STCSAE(keras.Model):
     def _logistic_frozen(self, code):
         """``S(Z)`` with the running normaliser frozen: sigmoid(beta z + log eta - log(1 - eta) - log zeta)."""
         layer = self.logistic
+        code = ops.convert_to_tensor(code, dtype=self.compute_dtype)
         if layer.eta == 1.0:
             return ops.ones_like(code)
         shift = math.log(layer.eta) - math.log1p(-layer.eta)
@@ -227,8 +228,9 @@ class STCSAE(keras.Model):
         ``code`` defaults to the encoder's output (then the prediction error is 0).
         The logistic's state is frozen (no update).
         """
+        patches = ops.convert_to_tensor(patches, dtype=self.compute_dtype)
         prediction = self.encoder(patches)
-        code = prediction if code is None else code
+        code = prediction if code is None else ops.convert_to_tensor(code, dtype=self.compute_dtype)
         reconstruction = self.decoder(self._logistic_frozen(code))
         predict = ops.mean(ops.square(code - prediction), axis=-1)
         rebuild = ops.mean(ops.square(self._flat(patches) - self._flat(reconstruction)), axis=-1)
