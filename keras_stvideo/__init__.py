@@ -34,6 +34,9 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     # Huang & Bors 2020 (paper 003): models/tesnet
     "build_tesnet": ".models.tesnet",
     "build_tsn": ".models.tesnet",
+    # Baccouche et al. 2012 (paper 000): models/stcsae
+    "build_stcsae": ".models.stcsae",
+    "build_stcsae_lstm": ".models.stcsae",
     # loading .keras files with every custom class registered
     "load_model": ".saving",
     # subpackages

@@ -23,6 +23,7 @@ REPRODUCTIONS = {
     "shan2017": "keras_stvideo.models.attention_lstm.reproduction",
     "siamese-c3d": "keras_stvideo.models.siamese_c3d.reproduction",
     "tesnet": "keras_stvideo.models.tesnet.reproduction",
+    "stcsae": "keras_stvideo.models.stcsae.reproduction",
 }
 
 

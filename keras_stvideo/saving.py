@@ -16,6 +16,7 @@ REGISTERING_MODULES = (
     "keras_stvideo.training.losses",
     "keras_stvideo.models.siamese_c3d.siamese_model",
     "keras_stvideo.models.tesnet.frame_layers",
+    "keras_stvideo.models.stcsae.model",  # FrozenSparseCode, STCSAE (Baccouche et al. 2012)
 )
 
 

@@ -12,11 +12,17 @@ def _video_lenet():
     return keras_stvideo.build_cnn_lstm(keras_stvideo.build_lenet(input_shape=(32, 32, 1)), sequence_length=3)
 
 
+def _stcsae_lstm():
+    autoencoder = keras_stvideo.build_stcsae((3, 4, 4, 1), code_units=64)
+    return keras_stvideo.build_stcsae_lstm(autoencoder, (5, 8, 8, 1), num_classes=3, lstm_units=4)
+
+
 BUILDERS = {
     "lenet": (lambda: keras_stvideo.build_lenet(input_shape=(32, 32, 1)), (32, 32, 1)),
     "stn_lenet": (lambda: keras_stvideo.build_stn_lenet(input_shape=(32, 32, 1)), (32, 32, 1)),
     "dcn_lenet": (lambda: keras_stvideo.build_dcn_lenet(input_shape=(32, 32, 1)), (32, 32, 1)),
     "cnn_lstm": (_video_lenet, (3, 32, 32, 1)),
+    "stcsae_lstm": (_stcsae_lstm, (5, 8, 8, 1)),
     "fstcn": (lambda: keras_stvideo.build_fstcn(3, input_size=112, clip_length=2, fc_units=(8, 8), fusion_units=8),
               [(2, 112, 112, 3), (2, 112, 112, 3)]),
     "c3d_classifier": (lambda: keras_stvideo.build_c3d_classifier(4, input_shape=(4, 16, 16, 3)), (4, 16, 16, 3)),

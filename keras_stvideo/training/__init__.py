@@ -6,6 +6,7 @@
   on a CPU without bfloat16 instructions).
 - ``losses``: the class-balanced hinge of Paul et al. 2018 (Eq. 2) and the Frobenius norm.
 - ``optimizers``: ``CaffeSGD`` (weight decay added to the gradient, through momentum).
+- ``two_stage``: ``TwoStage``, pre-train an encoder, freeze it, compute its features once, fit a head.
 """
 
 from keras_stvideo.utils.lazy import lazy_exports
@@ -21,4 +22,5 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "frobenius_norm": ".losses",
     "ClassBalancedHinge": ".losses",
     "CaffeSGD": ".optimizers",
+    "TwoStage": ".two_stage",
 })

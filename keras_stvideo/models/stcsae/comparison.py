@@ -1,0 +1,53 @@
+"""ST-CSAE's entry in ``stvideo compare``: the auto-encoder on motion-selected patches, then an LSTM on its
+frozen sparse codes (the paper's two steps).
+
+See ``keras_stvideo.comparison`` for the task and the budget: stage 1 and stage 2 each get ``task.epochs``.
+"""
+
+import numpy as np
+
+PAPER = "Baccouche et al. 2012"
+REDUCED = ("grey frames downsampled to 16 x 16, patches 3 x 6 x 6 with 128 code units and shifts of +-1 "
+           "voxel, 8 motion-selected patches per training clip, LSTM(16) on the sparse codes of a 2 x 2 "
+           "grid (the paper gives no sizes; docs/faithfulness.md)")
+FRAME_SIZE = 16
+
+
+def grey_small(clips):
+    """(N, T, H, W, 3) in [0, 1] -> (N, T, 16, 16, 1): grey, area-averaged."""
+    import keras
+
+    clips = np.asarray(clips, "float32").mean(axis=-1, keepdims=True)
+    n, t, h, w, _ = clips.shape
+    frames = keras.ops.image.resize(clips.reshape(n * t, h, w, 1), (FRAME_SIZE, FRAME_SIZE), antialias=True)
+    return np.clip(keras.ops.convert_to_numpy(frames), 0, 1).reshape(n, t, FRAME_SIZE, FRAME_SIZE, 1)
+
+
+def train(task):
+    """Train ST-CSAE (stage 1) and the LSTM on its frozen features (stage 2); return (model, predict)."""
+    import dataclasses
+
+    from keras_stvideo.models.stcsae import experiment
+    from keras_stvideo.models.stcsae.model import build_stcsae_lstm
+    from keras_stvideo.models.stcsae.settings import STCSAESettings
+
+    x_train = grey_small(task.x_train)
+    settings = dataclasses.replace(
+        STCSAESettings.quick(), frame_size=(FRAME_SIZE, FRAME_SIZE), sequence_length=x_train.shape[1],
+        ae_epochs=task.epochs, lstm_epochs=task.epochs, lstm_batch_size=task.batch_size,
+        synthetic_train_clips=0, synthetic_test_clips=0)
+    logged = experiment.log
+    experiment.log = lambda message: None
+    try:
+        autoencoder, _ = experiment.train_autoencoder(x_train, settings, seed=task.seed)
+        _, stages = experiment.train_and_test_classifier(
+            autoencoder, (x_train, task.y_train), (x_train[:1], task.y_train[:1]), settings, task.num_classes,
+            seed=task.seed)
+    finally:
+        experiment.log = logged
+    model = build_stcsae_lstm(autoencoder, x_train.shape[1:], num_classes=task.num_classes, head=stages.head)
+
+    def predict(clips):
+        return model.predict(grey_small(clips), batch_size=task.batch_size, verbose=0)
+
+    return model, predict

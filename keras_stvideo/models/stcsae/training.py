@@ -1,0 +1,398 @@
+"""ST-CSAE's energy-based training (Baccouche et al. 2012, after Ranzato et al. 2007) in a ``keras.Model``.
+
+For one training sample (a patch's spatio-temporal neighbourhood ``X``), with
+encoder ``P`` (the 2D+t convolution), sparsifying logistic ``S`` and decoder ``D``:
+
+    E(X, Z) = w_p * mean_k (Z_k - P(X)_k)^2 + mean_d (X_d - D(S(Z))_d)^2
+
+the sum of the encoder's prediction error and the decoder's reconstruction error
+(paper 000: "the sum of two terms, representing respectively the encoder
+prediction and the decoder reconstruction mean square errors").
+
+``train_step`` (so that ``model.fit(neighbourhoods)`` trains it):
+
+1. best-shift search: every shift ``s`` of the patch inside the neighbourhood
+   (``shift_range`` = (st, sh, sw): shifts -st..st, -sh..sh, -sw..sw) is scored by
+   ``E(X_s, P(X_s))``, the energy with the code at the encoder's output, all
+   shifts in one batched forward pass; the minimising shifted patch is kept;
+2. the code starts at the encoder's output and ``code_steps`` gradient steps
+   lower the energy over the code (Ranzato et al. 2007, section 2.2, step 2);
+3. with the optimal code ``Z*`` fixed, encoder and decoder take one optimizer
+   step on ``E(X*, Z*)`` (step 3); the logistic's running normaliser is
+   updated with ``Z*``.
+
+Metrics: ``energy`` and its two terms ``prediction_error`` and
+``reconstruction_error``, and ``sparsity``: the fraction of sparse-code units
+below ``sparsity_threshold``. The step is written for TensorFlow, JAX and
+PyTorch (Keras' "customizing what happens in fit" guides); the inner code
+steps use the energy's closed-form gradient in ``keras.ops``, so they are the
+same on every backend.
+
+Example:
+    >>> model = build_stcsae((5, 8, 8, 1), code_units=400, shift_range=(1, 1, 1))
+    >>> model.compile(optimizer="adam")
+    >>> model.fit(neighbourhoods, epochs=10)  # (N, 7, 10, 10, 1): patches with a 1-voxel margin
+
+Reference:
+    Baccouche, Mamalet, Wolf, Garcia, Baskurt, "Spatio-Temporal Convolutional
+    Sparse Auto-Encoder for Sequence Classification", BMVC 2012 (paper 000);
+    Ranzato, Huang, Boureau, LeCun, "Unsupervised learning of invariant feature
+    hierarchies with applications to object recognition", CVPR 2007.
+"""
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_stvideo.layers.sparsifying_logistic import SparsifyingLogistic
+
+SUPPORTED_BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def _positive_int_tuple(name, value, length):
+    try:
+        value = tuple(int(v) for v in value)
+    except TypeError:
+        raise ValueError(f"{name} must be a tuple of {length} integers, got {value!r}") from None
+    if len(value) != length:
+        raise ValueError(f"{name} must have {length} entries, got {value!r}")
+    return value
+
+
+def check_patch_shape(patch_shape):
+    patch_shape = _positive_int_tuple("patch_shape", patch_shape, 4)
+    if any(v < 1 for v in patch_shape):
+        raise ValueError(f"patch_shape (T, H, W, C) must be positive, got {patch_shape}")
+    return patch_shape
+
+
+def check_shift_range(shift_range, patch_shape):
+    shift_range = _positive_int_tuple("shift_range", shift_range, 3)
+    if any(v < 0 for v in shift_range):
+        raise ValueError(f"shift_range (st, sh, sw) must be non-negative, got {shift_range}")
+    for axis, shift, size in zip("THW", shift_range, patch_shape[:3]):
+        if shift > size:
+            raise ValueError(
+                f"shift_range {shift_range} is larger than the patch {patch_shape[:3]} along {axis}: "
+                f"expected a shift of at most {size}, got {shift}"
+            )
+    return shift_range
+
+
+def neighbourhood_shape(patch_shape, shift_range):
+    """The training sample's shape: the patch with ``shift_range`` voxels of margin on each side."""
+    t, h, w, c = patch_shape
+    st, sh, sw = shift_range
+    return (t + 2 * st, h + 2 * sh, w + 2 * sw, c)
+
+
+def shift_offsets(shift_range):
+    """(S, 3) integer shifts (dt, dh, dw) in the order the search enumerates them (t slowest)."""
+    st, sh, sw = shift_range
+    grid = np.stack(np.meshgrid(np.arange(-st, st + 1), np.arange(-sh, sh + 1), np.arange(-sw, sw + 1),
+                                indexing="ij"), axis=-1)
+    return grid.reshape(-1, 3)
+
+
+def shifted_patches(neighbourhoods, patch_shape, shift_range):
+    """Every shifted patch of each neighbourhood: (B, S, T, H, W, C), S = prod(2 * shift_range + 1).
+
+    Shift ``(dt, dh, dw)`` is the patch whose first voxel is at ``(st + dt, sh + dh, sw + dw)``
+    of the neighbourhood (so shift (0, 0, 0) is the centred patch); shifts are in ``shift_offsets`` order.
+    Three gathers, no Python loop over the shifts.
+    """
+    t, h, w, c = patch_shape
+    st, sh, sw = shift_range
+    x = neighbourhoods
+    batch = ops.shape(x)[0]
+
+    def windows(count, size):
+        return np.arange(count)[:, None] + np.arange(size)[None, :]
+
+    x = ops.take(x, windows(2 * st + 1, t), axis=1)  # (B, St, T, H', W', C)
+    x = ops.take(x, windows(2 * sh + 1, h), axis=3)  # (B, St, T, Sh, H, W', C)
+    x = ops.take(x, windows(2 * sw + 1, w), axis=5)  # (B, St, T, Sh, H, Sw, W, C)
+    x = ops.transpose(x, (0, 1, 3, 5, 2, 4, 6, 7))  # (B, St, Sh, Sw, T, H, W, C)
+    count = (2 * st + 1) * (2 * sh + 1) * (2 * sw + 1)
+    return ops.reshape(x, (batch, count, t, h, w, c))
+
+
+@keras.saving.register_keras_serializable(package="keras_stvideo")
+class STCSAE(keras.Model):
+    """The spatio-temporal convolutional sparse auto-encoder with its own training step (paper 000).
+
+    Built by ``build_stcsae``; see that function for the arguments. Attributes:
+    ``encoder`` (patch -> code, the 2D+t convolution), ``logistic`` (the
+    ``SparsifyingLogistic``), ``decoder`` (code -> patch, fully connected).
+    Calling the model on patches (B, T, H, W, C) returns their reconstruction
+    ``D(S(P(x)))`` with the logistic's state frozen.
+    """
+
+    def __init__(self, patch_shape, code_units, grid_stride=None, encoder_activation=None, eta=0.02, beta=1.0,
+                 shift_range=(1, 1, 1), code_steps=5, code_learning_rate=0.5, prediction_weight=1.0,
+                 sparsity_threshold=0.1, overcomplete=True, name="stcsae", **kwargs):
+        super().__init__(name=name, **kwargs)
+        patch_shape = check_patch_shape(patch_shape)
+        size = int(np.prod(patch_shape))
+        if not isinstance(code_units, (int, np.integer)) or code_units < 1:
+            raise ValueError(f"code_units must be a positive integer, got {code_units!r}")
+        if overcomplete and code_units <= size:
+            raise ValueError(
+                f"an overcomplete code needs more units than the patch {patch_shape} has values: expected "
+                f"code_units > {size}, got {code_units} (pass overcomplete=False for a smaller code)"
+            )
+        t, h, w, c = patch_shape
+        grid_stride = (h, w) if grid_stride is None else _positive_int_tuple("grid_stride", grid_stride, 2)
+        if any(v < 1 for v in grid_stride):
+            raise ValueError(f"grid_stride must be positive, got {grid_stride}")
+        if int(code_steps) < 0:
+            raise ValueError(f"code_steps must be >= 0, got {code_steps!r}")
+        if not code_learning_rate > 0:
+            raise ValueError(f"code_learning_rate must be positive, got {code_learning_rate!r}")
+        if not prediction_weight > 0:
+            raise ValueError(f"prediction_weight must be positive, got {prediction_weight!r}")
+        self.patch_shape = patch_shape
+        self.code_units = int(code_units)
+        self.grid_stride = tuple(grid_stride)
+        self.encoder_activation = encoder_activation
+        self.shift_range = check_shift_range(shift_range, patch_shape)
+        self.code_steps = int(code_steps)
+        self.code_learning_rate = float(code_learning_rate)
+        self.prediction_weight = float(prediction_weight)
+        self.sparsity_threshold = float(sparsity_threshold)
+        self.overcomplete = bool(overcomplete)
+
+        from keras_stvideo.models.stcsae.model import build_stcsae_decoder, build_stcsae_encoder
+
+        self.encoder = build_stcsae_encoder(patch_shape, self.code_units, self.grid_stride, encoder_activation)
+        self.logistic = SparsifyingLogistic(eta=eta, beta=beta, name="sparsifying_logistic")
+        self.logistic.build((None, self.code_units))
+        self.decoder = build_stcsae_decoder(patch_shape, self.code_units)
+        self.energy_tracker = keras.metrics.Mean(name="energy")
+        self.prediction_tracker = keras.metrics.Mean(name="prediction_error")
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
+        self.sparsity_tracker = keras.metrics.Mean(name="sparsity")
+        self.built = True
+
+    # ------------------------------------------------------------------ config
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "patch_shape": self.patch_shape, "code_units": self.code_units, "grid_stride": self.grid_stride,
+            "encoder_activation": self.encoder_activation, "eta": self.logistic.eta, "beta": self.logistic.beta,
+            "shift_range": self.shift_range, "code_steps": self.code_steps,
+            "code_learning_rate": self.code_learning_rate, "prediction_weight": self.prediction_weight,
+            "sparsity_threshold": self.sparsity_threshold, "overcomplete": self.overcomplete,
+        })
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config.pop("trainable", None)
+        config.pop("dtype", None)
+        return cls(**config)
+
+    @property
+    def metrics(self):
+        return [self.energy_tracker, self.prediction_tracker, self.reconstruction_tracker, self.sparsity_tracker]
+
+    @property
+    def neighbourhood_shape(self):
+        return neighbourhood_shape(self.patch_shape, self.shift_range)
+
+    # ------------------------------------------------------------------ forward pieces
+    def call(self, patches, training=False):
+        return self.decoder(self.logistic(self.encoder(patches), training=False))
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def _flat(self, patches):
+        return ops.reshape(patches, (ops.shape(patches)[0], -1))
+
+    def _logistic_frozen(self, code):
+        """``S(Z)`` with the running normaliser frozen: sigmoid(beta z + log eta - log(1 - eta) - log zeta)."""
+        layer = self.logistic
+        code = ops.convert_to_tensor(code, dtype=self.compute_dtype)
+        if layer.eta == 1.0:
+            return ops.ones_like(code)
+        shift = math.log(layer.eta) - math.log1p(-layer.eta)
+        return ops.sigmoid(layer.beta * code + shift - ops.convert_to_tensor(layer.log_zeta))
+
+    def energy(self, patches, code=None):
+        """Per-sample energy and its two terms ``(E, prediction_error, reconstruction_error)``, each (B,).
+
+        ``code`` defaults to the encoder's output (then the prediction error is 0).
+        The logistic's state is frozen (no update).
+        """
+        patches = ops.convert_to_tensor(patches, dtype=self.compute_dtype)
+        prediction = self.encoder(patches)
+        code = prediction if code is None else ops.convert_to_tensor(code, dtype=self.compute_dtype)
+        reconstruction = self.decoder(self._logistic_frozen(code))
+        predict = ops.mean(ops.square(code - prediction), axis=-1)
+        rebuild = ops.mean(ops.square(self._flat(patches) - self._flat(reconstruction)), axis=-1)
+        return self.prediction_weight * predict + rebuild, predict, rebuild
+
+    def best_shift(self, neighbourhoods):
+        """Best-shift search: ``(patches (B, T, H, W, C), shift index (B,), energy (B,))``.
+
+        Every shift within ``shift_range`` is scored by the energy with the code at the
+        encoder's output, in one forward pass over the B x S shifted patches.
+        """
+        candidates = shifted_patches(neighbourhoods, self.patch_shape, self.shift_range)
+        batch, count = ops.shape(candidates)[0], ops.shape(candidates)[1]
+        flat = ops.reshape(candidates, (-1,) + self.patch_shape)
+        scores, _, _ = self.energy(flat)
+        scores = ops.reshape(scores, (batch, count))
+        index = ops.argmin(scores, axis=1)
+        rows = ops.arange(batch, dtype=index.dtype) * ops.cast(count, index.dtype) + index
+        best = ops.take(flat, rows, axis=0)
+        return best, index, ops.min(scores, axis=1)
+
+    def shift_vectors(self, index):
+        """(B, 3) shifts (dt, dh, dw) from ``best_shift``'s indices."""
+        return shift_offsets(self.shift_range)[np.asarray(ops.convert_to_numpy(index))]
+
+    def optimal_code(self, patches):
+        """``Z*``: start at the encoder's output, ``code_steps`` gradient steps on E over the code.
+
+        The gradient is the energy's closed form (``dE/dZ = 2 w_p (Z - P) / K + beta s (1 - s)
+        dE/ds`` with ``dE/ds = -2 (X - D(s)) W_d^T / D``); each step is
+        ``Z <- Z - code_learning_rate * (K / 2) * dE/dZ``, so that a rate of 1 would return the
+        code to the encoder's prediction in one step when the reconstruction term is flat.
+        """
+        prediction = ops.stop_gradient(self.encoder(patches))
+        target = ops.stop_gradient(self._flat(patches))
+        dense = self.decoder.get_layer("decoder_dense")
+        kernel = ops.stop_gradient(ops.convert_to_tensor(dense.kernel))
+        bias = ops.stop_gradient(ops.convert_to_tensor(dense.bias))
+        k, d = self.code_units, int(np.prod(self.patch_shape))
+        beta = self.logistic.beta
+        step = self.code_learning_rate * k / 2.0
+        code = prediction
+        for _ in range(self.code_steps):
+            sparse = self._logistic_frozen(code)
+            residual = target - (ops.matmul(sparse, kernel) + bias)
+            d_sparse = -2.0 / d * ops.matmul(residual, ops.transpose(kernel))
+            gradient = 2.0 * self.prediction_weight / k * (code - prediction) + d_sparse * beta * sparse * (1 - sparse)
+            code = code - step * gradient
+        return ops.stop_gradient(code)
+
+    def _search_and_code(self, data):
+        x = data[0] if isinstance(data, (tuple, list)) else data
+        x = ops.convert_to_tensor(x, dtype=self.compute_dtype)
+        if any(self.shift_range):
+            patches, _, _ = self.best_shift(x)
+        else:
+            patches = x
+        patches = ops.stop_gradient(patches)
+        return patches, self.optimal_code(patches)
+
+    def _terms(self, patches, code, training):
+        """Energy terms for the parameter update (differentiable in encoder and decoder), and the sparsity."""
+        prediction = self.encoder(patches)
+        sparse = ops.stop_gradient(self.logistic(code, training=training))
+        reconstruction = self.decoder(sparse)
+        predict = ops.mean(ops.square(code - prediction))
+        rebuild = ops.mean(ops.square(self._flat(patches) - self._flat(reconstruction)))
+        energy = self.prediction_weight * predict + rebuild
+        sparsity = ops.mean(ops.cast(sparse < self.sparsity_threshold, "float32"))
+        return energy, predict, rebuild, sparsity
+
+    def _update_metrics(self, energy, predict, rebuild, sparsity):
+        for tracker, value in zip(self.metrics, (energy, predict, rebuild, sparsity)):
+            tracker.update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
+    # ------------------------------------------------------------------ training steps, one per backend
+    def train_step(self, *args):
+        backend = keras.backend.backend()
+        if backend == "tensorflow":
+            return self._train_step_tensorflow(*args)
+        if backend == "jax":
+            return self._train_step_jax(*args)
+        if backend == "torch":
+            return self._train_step_torch(*args)
+        raise NotImplementedError(
+            f"STCSAE's training step runs on the {', '.join(SUPPORTED_BACKENDS)} backends; the {backend!r} "
+            "backend cannot run it (set KERAS_BACKEND to one of those)"
+        )
+
+    def _train_step_tensorflow(self, data):
+        import tensorflow as tf
+
+        patches, code = self._search_and_code(data)
+        with tf.GradientTape() as tape:
+            energy, predict, rebuild, sparsity = self._terms(patches, code, training=True)
+        gradients = tape.gradient(energy, self.trainable_variables)
+        self.optimizer.apply(gradients, self.trainable_variables)
+        return self._update_metrics(energy, predict, rebuild, sparsity)
+
+    def _train_step_torch(self, data):
+        import torch
+
+        with torch.no_grad():
+            patches, code = self._search_and_code(data)
+        self.zero_grad()
+        energy, predict, rebuild, sparsity = self._terms(patches, code, training=True)
+        energy.backward()
+        gradients = [v.value.grad for v in self.trainable_variables]
+        with torch.no_grad():
+            self.optimizer.apply(gradients, self.trainable_variables)
+        return self._update_metrics(energy, predict, rebuild, sparsity)
+
+    def _train_step_jax(self, state, data):
+        import jax
+
+        trainable, non_trainable, optimizer_variables, metrics_variables = state
+
+        def loss_fn(trainable_values, non_trainable_values):
+            mapping = list(zip(self.trainable_variables, trainable_values))
+            mapping += list(zip(self.non_trainable_variables, non_trainable_values))
+            with keras.StatelessScope(state_mapping=mapping) as scope:
+                patches, code = self._search_and_code(data)
+                energy, predict, rebuild, sparsity = self._terms(patches, code, training=True)
+            updated = []
+            for variable, value in zip(self.non_trainable_variables, non_trainable_values):
+                new = scope.get_current_value(variable)
+                updated.append(value if new is None else new)
+            return energy, (predict, rebuild, sparsity, updated)
+
+        (energy, (predict, rebuild, sparsity, non_trainable)), gradients = jax.value_and_grad(
+            loss_fn, has_aux=True)(trainable, non_trainable)
+        trainable, optimizer_variables = self.optimizer.stateless_apply(optimizer_variables, gradients, trainable)
+        logs, new_metrics_variables = {}, []
+        for metric, value in zip(self.metrics, (energy, predict, rebuild, sparsity)):
+            count = len(metric.variables)
+            variables = metrics_variables[len(new_metrics_variables):len(new_metrics_variables) + count]
+            variables = metric.stateless_update_state(variables, value)
+            logs[metric.name] = metric.stateless_result(variables)
+            new_metrics_variables += list(variables)
+        return logs, (trainable, non_trainable, optimizer_variables, new_metrics_variables)
+
+    def test_step(self, *args):
+        backend = keras.backend.backend()
+        if backend == "jax":
+            state, data = args
+            trainable, non_trainable, metrics_variables = state
+            mapping = list(zip(self.trainable_variables, trainable)) + list(zip(self.non_trainable_variables,
+                                                                                non_trainable))
+            with keras.StatelessScope(state_mapping=mapping):
+                patches, code = self._search_and_code(data)
+                values = self._terms(patches, code, training=False)
+            logs, new_metrics_variables = {}, []
+            for metric, value in zip(self.metrics, values):
+                count = len(metric.variables)
+                variables = metrics_variables[len(new_metrics_variables):len(new_metrics_variables) + count]
+                variables = metric.stateless_update_state(variables, value)
+                logs[metric.name] = metric.stateless_result(variables)
+                new_metrics_variables += list(variables)
+            return logs, (trainable, non_trainable, new_metrics_variables)
+        if backend not in SUPPORTED_BACKENDS:
+            self.train_step(*args)  # raises the backend error
+        (data,) = args
+        patches, code = self._search_and_code(data)
+        return self._update_metrics(*self._terms(patches, code, training=False))
