@@ -30,12 +30,14 @@ from keras_stvideo.saving import load_model
 from keras_stvideo.utils.atomic import atomic_path
 from keras_stvideo.data.mnist import load_mnist
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
-from keras_stvideo.data.scaled_mnist import ScaledMNIST
+from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
 from keras_stvideo.training.epoch_backup import DatasetEpochSync, EpochBackup
 from keras_stvideo.models.attention_lstm.frame_encoders import FRAME_ENCODERS
 from keras_stvideo.models.attention_lstm.training import TwoStageTrainer
-from keras_stvideo.models.attention_lstm.settings import (MODEL_NAMES, PAPER_RESULTS, PROTOCOLS,  # noqa: F401
-                                                          ReproductionSettings, label_ceiling)
+from keras_stvideo.models.attention_lstm.settings import (  # noqa: F401
+    MODEL_NAMES, NUM_CLASSES, PAPER_LITERAL_PROTOCOL, PAPER_LITERAL_REASON, PAPER_RESULTS, PAPER_STAGE2, PROTOCOLS,
+    ReproductionSettings, label_ceiling,
+)
 
 def _generator(variant, split, protocol, mnist, settings):
     return MovingMNIST.from_variant(
@@ -51,6 +53,29 @@ def _videos(variant, split, protocol, mnist, settings, seed):
     return generator.paper_protocol(settings.settings_per_class, seed=seed)
 
 
+FEATURE_CHUNK = 1000  # videos rendered and encoded at a time for the frozen stage (80 MB of float32 frames)
+
+
+def _frozen_features(trainer, variant, split, protocol, mnist, settings, seed):
+    """The frozen CNN's features of a split's videos, computed once: ``(features (N, T, F), labels)``.
+
+    With ``settings.train_videos`` the training videos are rendered and encoded
+    ``FEATURE_CHUNK`` at a time (chunk i from the seed ``(seed, i)``), so only
+    their features, 10 kB a video, stay in memory: 50,000 videos need 0.5 GB of
+    features instead of 4 GB of frames.
+    """
+    if split == "train" and settings.train_videos:
+        generator = _generator(variant, split, protocol, mnist, settings)
+        features, labels = [], []
+        for index, start in enumerate(range(0, settings.train_videos, FEATURE_CHUNK)):
+            x, y = generator.generate(min(FEATURE_CHUNK, settings.train_videos - start), seed=[seed, index])
+            features.append(trainer.frame_features(x))
+            labels.append(y)
+        return np.concatenate(features), np.concatenate(labels)
+    x, y = _videos(variant, split, protocol, mnist, settings, seed)
+    return trainer.frame_features(x), y
+
+
 def _fit_callbacks(backup_dir, name, dataset=None):
     """``(callbacks, backup)`` letting one fit resume from ``backup_dir / name``; ``([], None)`` without a folder."""
     if backup_dir is None:
@@ -64,11 +89,12 @@ def _epoch_logs(history, backup):
     return (history.history, 0) if backup is None else (backup.history, backup.restored_epochs)
 
 
-def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose, log, backup_name=None,
+def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose, backup_name=None,
                      backup_dir=None):
     """Stage 2 (or fine-tuning) for one experiment.
 
-    Returns (test scores, train scores, test accuracy per epoch, epochs restored from ``backup_dir``).
+    Returns (test scores, train scores, per-epoch logs, epochs restored from ``backup_dir``, a description of
+    the videos for the progress line).
     """
     x_te, y_te = _videos(variant, "test", protocol, mnist, settings, seed=seed + 1)
     fit_options = {"epochs": settings.lstm_epochs, "batch_size": settings.lstm_batch_size,
@@ -77,7 +103,7 @@ def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose,
         generator = _generator(variant, "train", protocol, mnist, settings)
         data = MovingMNISTSequence(generator, settings.train_videos, batch_size=settings.lstm_batch_size,
                                    seed=seed, fresh_each_epoch=True)
-        log(f"    {settings.train_videos} new training videos every epoch, {len(x_te)} test videos")
+        videos = f"{settings.train_videos} new training videos every epoch, {len(x_te)} test videos"
         callbacks, backup = _fit_callbacks(backup_dir, backup_name, data)
         # Every batch holds new random videos: shuffling their order adds nothing, and would keep a resumed run
         # from repeating the interrupted one (keras draws that order from Python's global random state).
@@ -87,21 +113,22 @@ def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose,
         test = trainer.evaluate(x_te, y_te)
         # No fixed training set: the last epoch's running scores on the videos it trained on.
         train = {"loss": float(curve["loss"][-1]), "accuracy": float(curve["accuracy"][-1])}
-        return test, train, curve["val_accuracy"], restored
-    x_tr, y_tr = _videos(variant, "train", protocol, mnist, settings, seed=seed)
-    log(f"    {len(x_tr)} training and {len(x_te)} test videos")
+        return test, train, curve, restored, videos
     callbacks, backup = _fit_callbacks(backup_dir, backup_name)
     # The test videos are only watched (a curve per epoch), never used to pick a model.
     if settings.fine_tune:
+        x_tr, y_tr = _videos(variant, "train", protocol, mnist, settings, seed=seed)
         history = trainer.fit(x_tr, y_tr, fine_tune=True, validation_data=(x_te, y_te), callbacks=callbacks,
                               **fit_options)
         test, train = trainer.evaluate(x_te, y_te), trainer.evaluate(x_tr, y_tr)
     else:
-        f_tr, f_te = trainer.frame_features(x_tr), trainer.frame_features(x_te)  # the frozen CNN's, computed once
-        history = trainer.fit_features(f_tr, y_tr, validation_data=(f_te, y_te), callbacks=callbacks, **fit_options)
-        test, train = trainer.evaluate_features(f_te, y_te), trainer.evaluate_features(f_tr, y_tr)
+        # The frozen CNN's features, computed once.
+        x_tr, y_tr = _frozen_features(trainer, variant, "train", protocol, mnist, settings, seed)
+        f_te = trainer.frame_features(x_te)
+        history = trainer.fit_features(x_tr, y_tr, validation_data=(f_te, y_te), callbacks=callbacks, **fit_options)
+        test, train = trainer.evaluate_features(f_te, y_te), trainer.evaluate_features(x_tr, y_tr)
     curve, restored = _epoch_logs(history, backup)
-    return test, train, curve["val_accuracy"], restored
+    return test, train, curve, restored, f"{len(x_tr)} training and {len(x_te)} test videos"
 
 
 def model_file_name(model_name, protocol, variant):
@@ -181,17 +208,25 @@ def check_backup_settings(backup_dir, settings, seed):
                          "use the same settings to resume it, or another folder (or remove this one) to start afresh")
 
 
-def _pretrain(trainer, model_name, mnist, settings, seed, verbose, log, backup_dir):
-    """Stage 1 on Scaled MNIST; returns the last epoch's running accuracy in %."""
-    (x_train, y_train), _ = mnist
+PRETRAIN_TEST_DIGITS = 2000  # MNIST test digits, shifted and zoomed once, that score stage 1
+
+
+def _pretrain(trainer, model_name, mnist, settings, seed, verbose, backup_dir):
+    """Stage 1 on Scaled MNIST; returns (last epoch's running accuracy, accuracy on held-out digits), in %.
+
+    The held-out digits are ``PRETRAIN_TEST_DIGITS`` MNIST test digits (never
+    trained on), shifted and zoomed as Scaled MNIST does, with a fixed seed.
+    """
+    (x_train, y_train), (x_test, y_test) = mnist
     count = min(settings.pretrain_samples, len(x_train))
-    log(f"[{MODEL_NAMES[model_name]}] stage 1: pre-training on Scaled MNIST ({count} digits, "
-        f"{settings.pretrain_epochs} epoch(s))")
     digits = ScaledMNIST(x_train[:count], y_train[:count], batch_size=settings.pretrain_batch_size, seed=seed)
     callbacks, backup = _fit_callbacks(backup_dir, f"{model_name}/pretrain", digits)
     history = trainer.pretrain(digits, epochs=settings.pretrain_epochs, verbose=verbose, callbacks=callbacks,
                                shuffle=False)  # ScaledMNIST reshuffles its digits every epoch itself
-    return 100 * float(_epoch_logs(history, backup)[0]["accuracy"][-1])
+    held_out = make_scaled_mnist(x_test[:PRETRAIN_TEST_DIGITS], np.random.default_rng([seed, 2017]))
+    probabilities = trainer.frame_encoder.predict(held_out, batch_size=250, verbose=0)
+    test_accuracy = float(np.mean(np.argmax(probabilities, axis=1) == np.asarray(y_test[:PRETRAIN_TEST_DIGITS])))
+    return 100 * float(_epoch_logs(history, backup)[0]["accuracy"][-1]), 100 * test_accuracy
 
 
 def _check_continued_model(trainer, settings):
@@ -202,50 +237,86 @@ def _check_continued_model(trainer, settings):
                          f"for {settings.lstm_units} units on {settings.sequence_length} frames (set --lstm-units)")
 
 
+def _describe_stage2(settings):
+    """The stage-2 settings of a row, in a few words, for its progress line."""
+    how = "fine-tuned CNN" if settings.fine_tune else "frozen CNN"
+    return (f"{settings.label_order} labels, LSTM({settings.lstm_units}), {how}, {settings.lstm_epochs} epochs "
+            f"of RMSProp {settings.lstm_learning_rate:g}")
+
+
+def _row_settings(settings, configuration):
+    return dataclasses.replace(settings, **PAPER_STAGE2) if configuration == "paper_literal" else settings
+
+
 def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_dir, backup_dir):
     results = []
     for model_index, model_name in enumerate(models):
         keras.utils.set_random_seed(seed + model_index)
         start = time.perf_counter()
+        name = MODEL_NAMES[model_name]
         if settings.init_model:
-            log(f"[{MODEL_NAMES[model_name]}] continuing {settings.init_model} (no stage 1)")
             trainer = TwoStageTrainer.from_video_model(load_model(settings.init_model))
             _check_continued_model(trainer, settings)
-            pretrain_accuracy = None
+            pretrain_accuracy = pretrain_test_accuracy = None
+            log(f"[{name}] continuing {settings.init_model} (no stage 1)")
         else:
             trainer = TwoStageTrainer(FRAME_ENCODERS[model_name](), settings.sequence_length,
                                       lstm_units=settings.lstm_units)
-            pretrain_accuracy = _pretrain(trainer, model_name, mnist, settings, seed, verbose, log, backup_dir)
+            pretrain_accuracy, pretrain_test_accuracy = _pretrain(trainer, model_name, mnist, settings, seed, verbose,
+                                                                  backup_dir)
+            count = min(settings.pretrain_samples, len(mnist[0][0]))
+            log(f"[{name}] stage 1: pre-trained on {count} Scaled MNIST digits x {settings.pretrain_epochs} "
+                f"epoch(s) (Adadelta 1.0, batch {settings.pretrain_batch_size}): digit accuracy "
+                f"{pretrain_test_accuracy:.1f}% on {PRETRAIN_TEST_DIGITS} held-out digits (chance 10%), "
+                f"{time.perf_counter() - start:.0f} s")
         pretrain_seconds = time.perf_counter() - start
         initial_head = trainer.head.get_weights()
         initial_cnn = trainer.frame_encoder.get_weights() if settings.fine_tune else None
-        for protocol in protocols:
-            for variant_index, variant in enumerate(variants):
-                start = time.perf_counter()
-                trainer.head.set_weights(initial_head)  # a fresh LSTM for every experiment
-                if initial_cnn is not None:
-                    trainer.frame_encoder.set_weights(initial_cnn)
-                log(f"[{MODEL_NAMES[model_name]}] stage 2: {protocol} protocol, {variant}")
-                test, train, curve, resumed = _train_and_score(
-                    trainer, variant, protocol, mnist, settings, seed + 10 * variant_index, verbose, log,
-                    backup_name=f"{model_name}/{protocol}_{variant}", backup_dir=backup_dir,
-                )
-                paper_loss, paper_accuracy = PAPER_RESULTS[variant][model_name]
-                results.append({
-                    "model": model_name, "protocol": protocol, "variant": variant,
-                    "test_loss": test["loss"], "test_accuracy": 100 * test["accuracy"],
-                    "train_loss": train["loss"], "train_accuracy": 100 * train["accuracy"],
-                    "paper_loss": paper_loss, "paper_accuracy": paper_accuracy,
-                    "pretrain_accuracy": pretrain_accuracy,
-                    "pretrain_seconds": pretrain_seconds, "seconds": time.perf_counter() - start,
-                    "test_accuracy_per_epoch": [100 * float(a) for a in curve],
-                    "resumed_epochs": resumed,
-                })
-                if save_dir is not None:
-                    results[-1]["model_file"] = _save_model(trainer.model, save_dir, model_name, protocol, variant)
-                    log(f"    saved {pathlib.Path(save_dir) / results[-1]['model_file']}")
-                log(f"    test: cross-entropy {test['loss']:.2f}, accuracy {100 * test['accuracy']:.2f}% "
-                    f"(paper: {paper_loss:.2f}, {paper_accuracy:.2f}%)")
+        experiments = [("run", protocol, variant_index, variant) for protocol in protocols
+                       for variant_index, variant in enumerate(variants)]
+        if settings.paper_baseline:
+            experiments += [("paper_literal", PAPER_LITERAL_PROTOCOL, variant_index, variant)
+                            for variant_index, variant in enumerate(variants)]
+        heads = {"run": (trainer, initial_head)}
+        if settings.paper_baseline:
+            # The paper's LSTM(8) head on the same pre-trained (frozen) CNN.
+            literal = TwoStageTrainer(trainer.frame_encoder, settings.sequence_length,
+                                      lstm_units=PAPER_STAGE2["lstm_units"])
+            heads["paper_literal"] = (literal, literal.head.get_weights())
+        for configuration, protocol, variant_index, variant in experiments:
+            start = time.perf_counter()
+            row_settings = _row_settings(settings, configuration)
+            row_trainer, head_weights = heads[configuration]
+            backup_name = f"{model_name}/{'paper_literal' if configuration == 'paper_literal' else protocol}_{variant}"
+            if initial_cnn is not None:  # every row starts from the pre-trained CNN
+                trainer.frame_encoder.set_weights(initial_cnn)
+            row_trainer.head.set_weights(head_weights)  # a fresh LSTM for every experiment
+            test, train, curve, resumed, videos = _train_and_score(
+                row_trainer, variant, protocol, mnist, row_settings, seed + 10 * variant_index, verbose,
+                backup_name=backup_name, backup_dir=backup_dir,
+            )
+            paper_loss, paper_accuracy = PAPER_RESULTS[variant][model_name]
+            results.append({
+                "model": model_name, "protocol": protocol, "variant": variant, "configuration": configuration,
+                "test_loss": test["loss"], "test_accuracy": 100 * test["accuracy"],
+                "train_loss": train["loss"], "train_accuracy": 100 * train["accuracy"],
+                "paper_loss": paper_loss, "paper_accuracy": paper_accuracy,
+                "pretrain_accuracy": pretrain_accuracy, "pretrain_test_accuracy": pretrain_test_accuracy,
+                "pretrain_seconds": pretrain_seconds, "seconds": time.perf_counter() - start,
+                "test_accuracy_per_epoch": [100 * float(a) for a in curve["val_accuracy"]],
+                "test_loss_per_epoch": [float(a) for a in curve["val_loss"]],
+                "resumed_epochs": resumed,
+            })
+            if configuration == "paper_literal":
+                results[-1]["stage2_settings"] = {key: getattr(row_settings, key) for key in PAPER_STAGE2}
+            saved = ""
+            if save_dir is not None and configuration == "run":
+                results[-1]["model_file"] = _save_model(trainer.model, save_dir, model_name, protocol, variant)
+                saved = f"; saved {pathlib.Path(save_dir) / results[-1]['model_file']}"
+            label = "the paper's literal stage 2, " if configuration == "paper_literal" else ""
+            log(f"[{name}] {label}{protocol} protocol, {variant} ({_describe_stage2(row_settings)}; {videos}): "
+                f"test cross-entropy {test['loss']:.2f}, accuracy {100 * test['accuracy']:.1f}% "
+                f"(paper: {paper_loss:.2f}, {paper_accuracy:.2f}%), {time.perf_counter() - start:.0f} s{saved}")
     return results
 
 
@@ -256,15 +327,19 @@ def _save_model(model, save_dir, model_name, protocol, variant):
     return name
 
 
+CONFIGURATION_NAMES = {"run": "this run's settings", "paper_literal": "paper's literal stage 2"}
+
+
 def markdown_table(results):
-    """Paper Table I beside the measured numbers, one row per variant, protocol and model."""
+    """Paper Table I beside the measured numbers, one row per variant, protocol, model and configuration."""
     lines = [
-        "| variant | model | protocol | paper CE, acc | measured test CE, acc | measured train CE, acc |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| variant | model | protocol | stage 2 | paper CE, acc | measured test CE, acc | measured train CE, acc |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
+        configuration = CONFIGURATION_NAMES[r.get("configuration", "run")]
         lines.append(
-            f"| {r['variant']} | {MODEL_NAMES[r['model']]} | {r['protocol']} | "
+            f"| {r['variant']} | {MODEL_NAMES[r['model']]} | {r['protocol']} | {configuration} | "
             f"{r['paper_loss']:.2f}, {r['paper_accuracy']:.2f}% | {r['test_loss']:.2f}, {r['test_accuracy']:.2f}% | "
             f"{r['train_loss']:.2f}, {r['train_accuracy']:.2f}% |"
         )
@@ -280,6 +355,35 @@ def ceiling_note(label_order):
             f"accuracy or go below a cross-entropy of {cross_entropy:.2f} (label_ceiling).")
 
 
+def results_notes(results, settings):
+    """The lines under the table: what was run, what chance is, what stage 1 reached, and why rows are at chance."""
+    chance = (f"Chance: {100 / NUM_CLASSES:.0f}% accuracy, cross-entropy ln {NUM_CLASSES} = "
+              f"{np.log(NUM_CLASSES):.2f} (a uniform guess over the {NUM_CLASSES} two-digit classes).")
+    notes = []
+    if settings.quick_run:
+        notes.append(
+            "A quick run (`--quick`), not the paper's: stage 1 pre-trains on "
+            f"{settings.pretrain_samples} Scaled MNIST digits x {settings.pretrain_epochs} epoch(s) (batch "
+            f"{settings.pretrain_batch_size}); this run's stage 2: {_describe_stage2(settings)}, batch "
+            f"{settings.lstm_batch_size}, on the frozen CNN's features of "
+            f"{settings.train_videos or 100 * settings.settings_per_class} training videos, tested on "
+            f"{100 * settings.settings_per_class} videos ({settings.settings_per_class} per class)"
+            + (", bfloat16 mixed precision." if settings.mixed_precision else ", float32.")
+        )
+    notes.append(chance)
+    stage1 = sorted({(r["model"], r["pretrain_test_accuracy"]) for r in results
+                     if r.get("pretrain_test_accuracy") is not None})
+    for model, accuracy in stage1:
+        notes.append(f"Stage 1 ({MODEL_NAMES[model].split('-')[0]}): {accuracy:.1f}% digit accuracy on "
+                     f"{PRETRAIN_TEST_DIGITS} held-out Scaled MNIST test digits (chance 10%).")
+    if any(r.get("configuration") == "paper_literal" for r in results):
+        notes.append(f"The paper's literal stage 2 ({PAPER_LITERAL_PROTOCOL} protocol, drawn-order labels, LSTM(8), "
+                     f"10 epochs, {100 * settings.settings_per_class} training videos) is {PAPER_LITERAL_REASON}.")
+    if any(r.get("configuration", "run") == "run" for r in results):
+        notes.append(ceiling_note(settings.label_order))
+    return notes
+
+
 def save_results(results, out_dir, settings, seed):
     """Write results.json and results.md atomically into ``out_dir``; return their paths."""
     out_dir = pathlib.Path(out_dir)
@@ -289,5 +393,5 @@ def save_results(results, out_dir, settings, seed):
         tmp.write_text(json.dumps(payload, indent=2))
     with atomic_path(md_path) as tmp:
         tmp.write_text("# Shan & Atanasov 2017, Table I: paper vs measured\n\n" + markdown_table(results) + "\n\n"
-                       + ceiling_note(settings.label_order) + "\n")
+                       + "\n\n".join(results_notes(results, settings)) + "\n")
     return json_path, md_path

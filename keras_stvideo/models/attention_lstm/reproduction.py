@@ -4,9 +4,14 @@ Cheap to import (the experiment itself, ``experiment.py``, loads Keras when the
 run starts), so ``stvideo --help`` and option errors stay fast.
 """
 
+import argparse
+import contextlib
 import dataclasses
+import os
+import sys
 
-from keras_stvideo.models.attention_lstm.settings import MODEL_NAMES, PAPER_RESULTS, PROTOCOLS, ReproductionSettings
+from keras_stvideo.models.attention_lstm.settings import (MODEL_NAMES, PAPER_RESULTS, PROTOCOLS, QUICK_MODELS,
+                                                          QUICK_PROTOCOLS, QUICK_VARIANTS, ReproductionSettings)
 from keras_stvideo.training.schedules import LR_SCHEDULES
 
 DESCRIPTION = (
@@ -25,15 +30,21 @@ _INTEGER_OPTIONS = {
     "pretrain_batch_size": "--pretrain-batch-size",
     "lstm_units": "--lstm-units",
     "train_videos": "--train-videos",
+    "settings_per_class": "--videos-per-class",
 }
 
 
 def add_arguments(parser):
-    parser.add_argument("--quick", action="store_true", help="a reduced run (a few minutes on 2 CPU cores)")
-    parser.add_argument("--models", nargs="+", default=["lenet", "dcn"], choices=tuple(MODEL_NAMES))
+    parser.add_argument("--quick", action="store_true",
+                        help="a reduced run that shows the method learning (under 5 minutes on 2 CPU cores): "
+                             "LeNet, Normal variant, clean protocol, sorted labels, frozen features of 20,000 "
+                             "videos, beside the paper's literal stage 2 (ReproductionSettings.quick)")
+    parser.add_argument("--models", nargs="+", default=None, choices=tuple(MODEL_NAMES),
+                        help="frame CNNs (default: lenet dcn; --quick: lenet)")
     parser.add_argument("--variants", nargs="+", default=None, choices=tuple(PAPER_RESULTS),
-                        help="Moving MNIST variants (default: all five)")
-    parser.add_argument("--protocols", nargs="+", default=list(PROTOCOLS), choices=PROTOCOLS)
+                        help="Moving MNIST variants (default: all five; --quick: normal)")
+    parser.add_argument("--protocols", nargs="+", default=None, choices=PROTOCOLS,
+                        help="default: paper clean; --quick: clean (and the paper's literal stage 2 on paper)")
     parser.add_argument("--epochs", type=int, default=None, help="LSTM epochs (paper: 10)")
     parser.add_argument("--pretrain-epochs", type=int, default=None, help="stage-1 epochs (not stated; default 1)")
     parser.add_argument("--pretrain-samples", type=int, default=None, help="stage-1 digits (default: all)")
@@ -49,10 +60,19 @@ def add_arguments(parser):
                         help="'drawn' (paper: y = d_m d_n, at most 55%% on unseen videos) or 'sorted' (d_m <= d_n)")
     parser.add_argument("--lr-schedule", choices=LR_SCHEDULES, default=None,
                         help="stage-2 learning rate: constant (paper) or cosine decay to 0 over --epochs")
-    parser.add_argument("--mixed-precision", action="store_true",
+    parser.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction, default=None,
                         help="train in bfloat16 mixed precision: about 1.6x faster on CPUs with AVX512-BF16 or AMX "
                              "and on GPUs, several times SLOWER on other CPUs (5.7x measured on AVX2 only), "
-                             "where a warning is printed before training")
+                             "where a warning is printed before training (default: off; with --quick, on where the "
+                             "CPU has bfloat16 instructions)")
+    parser.add_argument("--videos-per-class", type=int, default=None,
+                        help="test videos per class, and training videos per class without --train-videos "
+                             "(paper: 10, i.e. 1,000 videos)")
+    parser.add_argument("--paper-baseline", action=argparse.BooleanOptionalAction, default=None,
+                        help="also a row with the paper's literal stage 2 (LSTM(8), drawn labels, 10 epochs, paper "
+                             "protocol) on the same CNN (default: on with --quick)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="Keras progress bars for every epoch (default: one line per step)")
     parser.add_argument("--save-models", action="store_true",
                         help="also save each trained video model as .keras in the output folder")
     parser.add_argument("--init-model", default=None,
@@ -83,25 +103,79 @@ def settings_from_args(args):
     for key in ("label_order", "lr_schedule", "init_model"):
         if getattr(args, key) is not None:
             changes[key] = getattr(args, key)
-    for key in ("mixed_precision", "fine_tune", "fresh_videos"):
+    for key in ("mixed_precision", "paper_baseline"):
+        if getattr(args, key) is not None:
+            changes[key] = getattr(args, key)
+    for key in ("fine_tune", "fresh_videos"):
         if getattr(args, key):
             changes[key] = True
     return dataclasses.replace(settings, **changes)
 
 
+def experiments_from_args(args):
+    """``(models, variants, protocols)``: the options given, else the quick run's or the full run's defaults."""
+    if args.quick:
+        defaults = (QUICK_MODELS, QUICK_VARIANTS, QUICK_PROTOCOLS)
+    else:
+        defaults = (("lenet", "dcn"), tuple(PAPER_RESULTS), PROTOCOLS)
+    given = (args.models, args.variants, args.protocols)
+    return tuple(tuple(value) if value else default for value, default in zip(given, defaults))
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def quiet_tensorflow():
+    """Load TensorFlow without its C++ log lines, unless the user set TF_CPP_MIN_LOG_LEVEL=0.
+
+    Sets TF_CPP_MIN_LOG_LEVEL=3 (when unset) before TensorFlow loads; TF 2.20 and
+    later write a few lines (oneDNN, CUDA probing) whatever that variable says,
+    so the import also runs with stderr sent to /dev/null. A failing import still
+    raises (and its Python traceback is printed) once stderr is back.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" in sys.modules or os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0":
+        return
+    with _quiet_stderr():
+        try:
+            import tensorflow  # noqa: F401
+        except ImportError:  # another Keras backend: nothing to silence
+            pass
+
+
 def run(args):
     import shutil
 
+    settings = settings_from_args(args)
+    models, variants, protocols = experiments_from_args(args)
+    rows = len(models) * (len(variants) * len(protocols) + (len(variants) if settings.paper_baseline else 0))
+    print(f"stvideo reproduce shan2017{' --quick' if args.quick else ''}: {', '.join(models)}; "
+          f"{', '.join(variants)}; {', '.join(protocols)} protocol(s); {rows} rows. One line per step "
+          f"(stage 1, then each row) once it is done{'' if args.verbose else '; --verbose shows Keras progress bars'}.",
+          flush=True)
+    quiet_tensorflow()
     from keras_stvideo.models.attention_lstm import experiment
 
-    settings = settings_from_args(args)
     results = experiment.run_reproduction(
-        models=args.models, variants=args.variants or tuple(PAPER_RESULTS), protocols=args.protocols,
-        settings=settings, seed=args.seed, mnist_path=args.mnist, save_dir=args.out if args.save_models else None,
-        backup_dir=args.backup_dir,
+        models=models, variants=variants, protocols=protocols, settings=settings, seed=args.seed,
+        mnist_path=args.mnist, save_dir=args.out if args.save_models else None, backup_dir=args.backup_dir,
+        verbose=1 if args.verbose else 0, log=lambda line: print(line, flush=True),
     )
     print()
     print(experiment.markdown_table(results))
+    print()
+    print("\n".join(experiment.results_notes(results, settings)))
     json_path, md_path = experiment.save_results(results, args.out, settings, args.seed)
     print(f"\nwrote {json_path} and {md_path}")
     if args.backup_dir is not None:

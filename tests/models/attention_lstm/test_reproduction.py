@@ -6,6 +6,9 @@ import math
 import subprocess
 import sys
 
+import argparse
+import os
+
 import keras
 import numpy as np
 import pytest
@@ -15,6 +18,9 @@ from keras_stvideo.data.moving_mnist import MovingMNIST
 from keras_stvideo.models.attention_lstm.experiment import (
     PAPER_RESULTS, ReproductionSettings, label_ceiling, markdown_table, run_reproduction,
 )
+from keras_stvideo.models.attention_lstm.reproduction import add_arguments, experiments_from_args, settings_from_args
+from keras_stvideo.models.attention_lstm.settings import PAPER_STAGE2, QUICK_MODELS, QUICK_PROTOCOLS, QUICK_VARIANTS
+from keras_stvideo.training.precision import cpu_has_bfloat16
 
 
 @pytest.mark.parametrize("num_digits", [1, 2, 3])
@@ -30,8 +36,8 @@ def test_label_ceiling_counts_the_orderings_a_video_cannot_show(num_digits):
 
 def reproduce(tmp_path, *options):
     return subprocess.run(
-        [sys.executable, "-m", "keras_stvideo.cli", "reproduce", "shan2017", "--quick", "--models", "lenet",
-         "--pretrain-samples", "256", "--epochs", "1", "--out", str(tmp_path), *options],
+        [sys.executable, "-m", "keras_stvideo.cli", "reproduce", "shan2017", "--models", "lenet",
+         "--pretrain-samples", "256", "--epochs", "1", "--videos-per-class", "2", "--out", str(tmp_path), *options],
         capture_output=True, text=True, timeout=600,
     )
 
@@ -53,6 +59,89 @@ def test_paper_table_holds_the_printed_values():
         numbers = [float(v) for v in cells.replace("%", "").replace(",", " ").split()]
         expected[variant] = {m: (numbers[2 * k], numbers[2 * k + 1]) for k, m in enumerate(("lenet", "stn", "dcn"))}
     assert PAPER_RESULTS == expected
+
+
+def test_quick_settings_learn_within_the_budget_and_the_defaults_stay_the_papers():
+    quick = ReproductionSettings.quick(mixed_precision=False)
+    # Stage 1: 20,000 Scaled MNIST digits x 2 epochs at batch 32 (1,250 Adadelta updates); stage 2: LSTM(128)
+    # on the frozen CNN's features of 20,000 videos with sorted labels, 8 epochs; the paper's stage 2 beside it.
+    assert (quick.pretrain_samples, quick.pretrain_epochs, quick.pretrain_batch_size) == (20000, 2, 32)
+    assert (quick.train_videos, quick.settings_per_class, quick.fine_tune, quick.fresh_videos) == (20000, 10, False,
+                                                                                                  False)
+    assert (quick.label_order, quick.lstm_units, quick.lstm_epochs) == ("sorted", 128, 8)
+    assert (quick.lstm_batch_size, quick.lstm_learning_rate, quick.lr_schedule) == (50, 1e-3, "constant")
+    assert (quick.paper_baseline, quick.quick_run, quick.mixed_precision) == (True, True, False)
+    assert ReproductionSettings.quick().mixed_precision == (cpu_has_bfloat16() is True)
+    assert (QUICK_MODELS, QUICK_VARIANTS, QUICK_PROTOCOLS) == (("lenet",), ("normal",), ("clean",))
+    paper = ReproductionSettings()  # section IV-A
+    assert (paper.settings_per_class, paper.lstm_units, paper.lstm_epochs, paper.lstm_batch_size) == (10, 8, 10, 50)
+    assert (paper.lstm_learning_rate, paper.label_order, paper.train_videos, paper.fine_tune) == (1e-3, "drawn", 0,
+                                                                                                  False)
+    assert (paper.paper_baseline, paper.quick_run, paper.mixed_precision) == (False, False, False)
+    literal = dataclasses.replace(quick, **PAPER_STAGE2)
+    assert (literal.label_order, literal.lstm_units, literal.lstm_epochs, literal.train_videos) == ("drawn", 8, 10, 0)
+    assert (literal.lstm_learning_rate, literal.lstm_batch_size, literal.fine_tune) == (1e-3, 50, False)
+
+
+def test_quick_command_line_defaults():
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    quick = parser.parse_args(["--quick", "--no-mixed-precision"])
+    assert experiments_from_args(quick) == (("lenet",), ("normal",), ("clean",))
+    assert settings_from_args(quick) == ReproductionSettings.quick(mixed_precision=False)
+    full = parser.parse_args([])
+    assert experiments_from_args(full) == (("lenet", "dcn"), tuple(PAPER_RESULTS), ("paper", "clean"))
+    assert settings_from_args(full) == ReproductionSettings()
+    chosen = parser.parse_args(["--quick", "--models", "dcn", "--variants", "elastic", "--no-paper-baseline",
+                                "--videos-per-class", "3"])
+    assert experiments_from_args(chosen) == (("dcn",), ("elastic",), ("clean",))
+    assert (settings_from_args(chosen).paper_baseline, settings_from_args(chosen).settings_per_class) == (False, 3)
+    with pytest.raises(ValueError, match="--videos-per-class must be positive, got 0"):
+        settings_from_args(parser.parse_args(["--videos-per-class", "0"]))
+
+
+def test_quick_command_prints_one_line_per_step_and_keeps_both_configurations(tmp_path, shared_mnist_path):
+    env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}  # a user's shell
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_stvideo.cli", "reproduce", "shan2017", "--quick", "--pretrain-samples", "256",
+         "--pretrain-epochs", "1", "--train-videos", "60", "--epochs", "2", "--videos-per-class", "1",
+         "--no-mixed-precision", "--mnist", str(shared_mnist_path), "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    steps = [line for line in result.stdout.splitlines() if line.startswith("[LeNet-LSTM]")]
+    assert len(steps) == 3, result.stdout  # stage 1, this run's row, the paper's literal row
+    assert "stage 1: pre-trained on 256 Scaled MNIST digits" in steps[0] and "held-out digits" in steps[0]
+    assert "clean protocol, normal (sorted labels, LSTM(128), frozen CNN, 2 epochs" in steps[1]
+    assert "60 training and 100 test videos" in steps[1]
+    assert "the paper's literal stage 2, paper protocol, normal (drawn labels, LSTM(8), frozen CNN, 10 epochs" in steps[2]
+    assert "100 training and 100 test videos" in steps[2]
+    assert "Epoch 1/" not in result.stdout  # no Keras progress bars without --verbose
+    for noise in ("I0000", "oneDNN", "cuda", "absl", "Downloading data from"):
+        assert noise not in result.stderr, result.stderr
+    payload = json.loads((tmp_path / "results.json").read_text())
+    assert payload["settings"]["quick_run"] is True and payload["settings"]["paper_baseline"] is True
+    run_row, literal = payload["results"]
+    assert (run_row["configuration"], run_row["protocol"], run_row["variant"]) == ("run", "clean", "normal")
+    assert (literal["configuration"], literal["protocol"], literal["variant"]) == ("paper_literal", "paper", "normal")
+    assert literal["stage2_settings"]["lstm_units"] == 8 and literal["stage2_settings"]["label_order"] == "drawn"
+    assert len(run_row["test_accuracy_per_epoch"]) == 2 and len(literal["test_accuracy_per_epoch"]) == 10
+    assert len(run_row["test_loss_per_epoch"]) == 2
+    assert run_row["pretrain_test_accuracy"] == literal["pretrain_test_accuracy"]
+    assert 0 <= run_row["pretrain_test_accuracy"] <= 100
+    report = (tmp_path / "results.md").read_text()
+    assert markdown_table(payload["results"]) in report
+    assert "| normal | LeNet-LSTM | paper | paper's literal stage 2 |" in report
+    assert "A quick run (`--quick`)" in report and "float32" in report
+    assert "Chance: 1% accuracy, cross-entropy ln 100 = 4.61" in report
+    assert f"Stage 1 (LeNet): {run_row['pretrain_test_accuracy']:.1f}% digit accuracy" in report
+    assert "at chance as expected" in report and "Reproducing Shan & Atanasov 2017, Table I" in report
+
+
+def test_paper_table_is_complete():
+    assert set(PAPER_RESULTS) == {"normal", "rotation", "scaling", "rotation_scaling", "elastic"}
+    for row in PAPER_RESULTS.values():
+        assert set(row) == {"lenet", "stn", "dcn"}
 
 
 def test_reproduce_command_writes_tables(tmp_path):
