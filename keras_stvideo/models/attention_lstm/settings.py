@@ -38,7 +38,7 @@ PAPER_STAGE2 = {
 }
 PAPER_LITERAL_PROTOCOL = "paper"
 PAPER_LITERAL_REASON = (
-    "at chance as expected: 10 epochs of RMSProp 1e-3 (200 updates on 1,000 videos) leave LSTM(8) near chance "
+    "near chance as expected: 10 epochs of RMSProp 1e-3 (200 updates on 1,000 videos) leave LSTM(8) near chance "
     "even on its training videos, and drawn-order labels cap unseen videos at 55% (README, 'Reproducing Shan & "
     "Atanasov 2017, Table I')"
 )

@@ -135,7 +135,7 @@ def test_quick_command_prints_one_line_per_step_and_keeps_both_configurations(tm
     assert "A quick run (`--quick`)" in report and "float32" in report
     assert "Chance: 1% accuracy, cross-entropy ln 100 = 4.61" in report
     assert f"Stage 1 (LeNet): {run_row['pretrain_test_accuracy']:.1f}% digit accuracy" in report
-    assert "at chance as expected" in report and "Reproducing Shan & Atanasov 2017, Table I" in report
+    assert "near chance as expected" in report and "Reproducing Shan & Atanasov 2017, Table I" in report
 
 
 def test_paper_table_is_complete():
