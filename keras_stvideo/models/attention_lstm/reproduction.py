@@ -141,7 +141,7 @@ def quiet_tensorflow():
 
     Sets TF_CPP_MIN_LOG_LEVEL=3 (when unset) before TensorFlow loads; TF 2.20 and
     later write a few lines (oneDNN, CUDA probing) whatever that variable says,
-    so the import also runs with stderr sent to /dev/null. A failing import still
+    so the import and the device probe run with stderr sent to /dev/null. A failing import still
     raises (and its Python traceback is printed) once stderr is back.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -149,9 +149,12 @@ def quiet_tensorflow():
         return
     with _quiet_stderr():
         try:
-            import tensorflow  # noqa: F401
+            import tensorflow
         except ImportError:  # another Keras backend: nothing to silence
-            pass
+            return
+        # Probing the devices here, not at the first operation, keeps its CUDA lines ("failed call to cuInit"
+        # on a machine without a GPU) inside the silenced window too.
+        tensorflow.config.list_physical_devices()
 
 
 def run(args):
