@@ -155,6 +155,8 @@ def quiet_tensorflow():
         # Probing the devices here, not at the first operation, keeps its CUDA lines ("failed call to cuInit"
         # on a machine without a GPU) inside the silenced window too.
         tensorflow.config.list_physical_devices()
+    # tf.function's "triggered tf.function retracing" warnings (feature batches of a few sizes) are noise here.
+    tensorflow.get_logger().setLevel("ERROR")
 
 
 def run(args):

@@ -117,7 +117,7 @@ def test_quick_command_prints_one_line_per_step_and_keeps_both_configurations(tm
     assert "the paper's literal stage 2, paper protocol, normal (drawn labels, LSTM(8), frozen CNN, 10 epochs" in steps[2]
     assert "100 training and 100 test videos" in steps[2]
     assert "Epoch 1/" not in result.stdout  # no Keras progress bars without --verbose
-    for noise in ("I0000", "oneDNN", "cuda", "absl", "Downloading data from"):
+    for noise in ("I0000", "E0000", "oneDNN", "cuInit", "absl", "retracing", "Downloading data from"):
         assert noise not in result.stderr, result.stderr
     payload = json.loads((tmp_path / "results.json").read_text())
     assert payload["settings"]["quick_run"] is True and payload["settings"]["paper_baseline"] is True
