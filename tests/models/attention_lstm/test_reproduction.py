@@ -232,8 +232,8 @@ def test_an_interrupted_reproduction_resumes_from_its_backup(tmp_path):
                             protocols=("clean",), verbose=0)
     whole = run(settings=settings, log=lambda *_: None)
 
-    def stop_before_rotation(message):
-        if "rotation" in message:
+    def stop_before_rotation(message):  # the progress line of the finished Normal row, before Rotation starts
+        if "clean protocol, normal" in message:
             raise Interrupted(message)
 
     backup = tmp_path / "backup"
