@@ -1,13 +1,12 @@
+import argparse
 import dataclasses
 import functools
 import itertools
 import json
 import math
+import os
 import subprocess
 import sys
-
-import argparse
-import os
 
 import keras
 import numpy as np
