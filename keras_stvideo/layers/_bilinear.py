@@ -12,50 +12,20 @@ import keras
 from keras import ops
 
 
-@ops.custom_gradient
-def _take_rows_dense_gradient(table, indices):
-    """``ops.take(table, indices, axis=0)`` whose gradient is one dense segment sum.
-
-    TensorFlow's own gradient of a gather is an IndexedSlices that is
-    concatenated with its siblings before it is densified, which dominates a
-    DeformableConv2D training step on CPU (14.8x a Conv2D step, benchmarks/layers.py).
-    An unsorted segment sum per gather is faster than both that and a scatter-add:
-    for ConvOffset2D's one-channel rows it took a third of ``ops.scatter``'s time.
-    JAX and PyTorch already scatter-add, so this is used on TensorFlow only.
-    """
-
-    def grad(*args, upstream=None):
-        if upstream is None:
-            (upstream,) = args
-        channels = ops.shape(table)[-1]
-        dense = ops.segment_sum(
-            ops.reshape(upstream, (-1, channels)), ops.reshape(indices, (-1,)), num_segments=ops.shape(table)[0]
-        )
-        return dense, None
-
-    return ops.take(table, indices, axis=0), grad
-
-
-def _take_rows(table, indices):
-    if keras.backend.backend() == "tensorflow":
-        return _take_rows_dense_gradient(table, indices)
-    return ops.take(table, indices, axis=0)
-
-
-_TF_XLA_SAMPLER = []  # the XLA-compiled sampler, made on first use with TensorFlow
+_TF_XLA_SAMPLER = []  # the sampler with its XLA-compiled forward and backward, made on first use with TensorFlow
 
 
 def bilinear_sample(images, rows, cols):
     """Sample ``images`` at float pixel coordinates.
 
-    On TensorFlow the sampling, with its gradient, runs as one XLA-compiled
-    function (``tf.function(jit_compile=True)``) even inside a step that is not
-    compiled (Keras does not compile steps with XLA on CPU-only machines): XLA
-    fuses the four gathers with their weights, and the backward pass's
-    segment sums with theirs, instead of materialising each (B, Ho, Wo, C)
-    intermediate; that made a DeformableConv2D training step about 3x faster on
-    CPU (benchmarks/layers.py). Other backends run ``keras.ops`` directly (JAX
-    compiles the whole step anyway).
+    On TensorFlow the forward and the backward pass each run as one
+    XLA-compiled function (``tf.function(jit_compile=True)``) even inside a step
+    that is not compiled (Keras does not compile steps with XLA on CPU-only
+    machines), joined by a custom gradient (``_tf_sampler``): the forward pass
+    keeps only its inputs, and the backward pass gathers the four corners again
+    instead of reading four saved (B, Ho, Wo, C) corner tensors, and sums the
+    four corners' image gradients with one segment sum. Other backends run
+    ``keras.ops`` directly (JAX compiles the whole step anyway).
 
     Args:
         images: (B, H, W, C) tensor.
@@ -70,14 +40,29 @@ def bilinear_sample(images, rows, cols):
     """
     if keras.backend.backend() == "tensorflow":
         if not _TF_XLA_SAMPLER:
-            import tensorflow as tf
-
-            _TF_XLA_SAMPLER.append(tf.function(_bilinear_sample, jit_compile=True, autograph=False))
+            _TF_XLA_SAMPLER.append(_tf_sampler())
         return _TF_XLA_SAMPLER[0](images, rows, cols)
     return _bilinear_sample(images, rows, cols)
 
 
-def _bilinear_sample(images, rows, cols):
+def _tf_sampler():
+    import tensorflow as tf
+
+    forward = tf.function(_bilinear_sample, jit_compile=True, autograph=False)
+    backward = tf.function(_bilinear_sample_grad, jit_compile=True, autograph=False)
+
+    @tf.custom_gradient
+    def sample(images, rows, cols):
+        def grad(upstream):
+            return backward(images, rows, cols, upstream)
+
+        return forward(images, rows, cols), grad
+
+    return sample
+
+
+def _corners(images, rows, cols):
+    """The zero-padded flat pixel table, the flat index of each top-left corner, dr, dc and the row stride."""
     shape = ops.shape(images)
     batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
     # One pixel of zeros around the image makes every corner of a clipped coordinate readable.
@@ -89,15 +74,61 @@ def _bilinear_sample(images, rows, cols):
     c0 = ops.stop_gradient(ops.minimum(ops.floor(cols), ops.cast(width, cols.dtype)))
     dr = ops.expand_dims(rows - r0, -1)
     dc = ops.expand_dims(cols - c0, -1)
-    er, ec = 1.0 - dr, 1.0 - dc
-    weights = [ops.cast(w, flat.dtype) for w in (er * ec, er * dc, dr * ec, dr * dc)]
     stride = width + 2
     frame = ops.reshape(ops.arange(batch, dtype="int32"), (-1, 1, 1)) * ((height + 2) * stride)
     top_left = frame + ops.cast(r0, "int32") * stride + ops.cast(c0, "int32")
+    return flat, top_left, dr, dc, stride
+
+
+def _bilinear_sample_grad(images, rows, cols, upstream):
+    """Gradients of ``_bilinear_sample`` with respect to images, rows and cols, given the output's gradient."""
+    shape = ops.shape(images)
+    height, width, channels = shape[1], shape[2], shape[3]
+    flat, top_left, dr, dc, stride = _corners(images, rows, cols)
+    er, ec = 1.0 - dr, 1.0 - dc
+    corners = ops.stack([top_left, top_left + 1, top_left + stride, top_left + stride + 1])  # (4, B, Ho, Wo)
+    # Each corner's pixels dotted with the upstream gradient: one gather, product and sum over C per corner
+    # (XLA fuses them), instead of gathering each corner again for each of the two coordinate gradients.
+    dots = ops.cast(ops.sum(ops.take(flat, corners, axis=0) * upstream, axis=-1), "float32")  # (4, B, Ho, Wo)
+    tl, tr, bl, br = dots[0], dots[1], dots[2], dots[3]
+    er, ec, dr, dc = er[..., 0], ec[..., 0], dr[..., 0], dc[..., 0]
+    # d out / d dr = (1 - dc)(bl - tl) + dc (br - tr); d out / d dc = (1 - dr)(tr - tl) + dr (br - bl).
+    g_dr = ec * (bl - tl) + dc * (br - tr)
+    g_dc = er * (tr - tl) + dr * (br - bl)
+    # The clip passes the gradient only inside [-1, size] (as ops.clip's own gradient does).
+    zero = ops.zeros_like(g_dr)
+    r, c = ops.cast(rows, "float32"), ops.cast(cols, "float32")
+    g_rows = ops.cast(ops.where((r >= -1.0) & (r <= ops.cast(height, "float32")), g_dr, zero), rows.dtype)
+    g_cols = ops.cast(ops.where((c >= -1.0) & (c <= ops.cast(width, "float32")), g_dc, zero), cols.dtype)
+    # The image gradient: each sample scatters its four corners' shares as one row of 4 C values at its
+    # top-left corner (one segment sum of N rows instead of 4 N), and the four C-wide column blocks are
+    # then added at their corners' offsets (0, 1, stride, stride + 1) from the top-left.
+    weights = [ops.cast(w, flat.dtype)[..., None] for w in (er * ec, er * dc, dr * ec, dr * dc)]
+    shares = ops.concatenate([upstream * w for w in weights], axis=-1)  # (B, Ho, Wo, 4 C)
+    num_pixels = ops.shape(flat)[0]
+    table = ops.segment_sum(
+        ops.reshape(shares, (-1, 4 * channels)), ops.reshape(top_left, (-1,)), num_segments=num_pixels
+    )
+
+    def block(index):
+        return table[:, index * channels : (index + 1) * channels]
+
+    def later(part, offset):  # part moved ``offset`` rows later: the share of pixel p sits at row p - offset
+        return ops.pad(part, ((offset, 0), (0, 0)))[:num_pixels]
+
+    dense = block(0) + later(block(1), 1) + later(block(2), stride) + later(block(3), stride + 1)
+    g_images = ops.reshape(dense, (-1, height + 2, width + 2, channels))[:, 1:-1, 1:-1, :]
+    return g_images, g_rows, g_cols
+
+
+def _bilinear_sample(images, rows, cols):
+    flat, top_left, dr, dc, stride = _corners(images, rows, cols)
+    er, ec = 1.0 - dr, 1.0 - dc
+    weights = [ops.cast(w, flat.dtype) for w in (er * ec, er * dc, dr * ec, dr * dc)]
     # Weights are formed on the small (B, Ho, Wo, 1) tensors, so the C-wide work is 4 products and 3 sums.
     return (
-        _take_rows(flat, top_left) * weights[0]
-        + _take_rows(flat, top_left + 1) * weights[1]
-        + _take_rows(flat, top_left + stride) * weights[2]
-        + _take_rows(flat, top_left + stride + 1) * weights[3]
+        ops.take(flat, top_left, axis=0) * weights[0]
+        + ops.take(flat, top_left + 1, axis=0) * weights[1]
+        + ops.take(flat, top_left + stride, axis=0) * weights[2]
+        + ops.take(flat, top_left + stride + 1, axis=0) * weights[3]
     )

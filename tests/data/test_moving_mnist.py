@@ -120,7 +120,9 @@ def test_elastic_fields_follow_simard():
     rng = np.random.default_rng(0)
     fields = elastic_displacements(rng, 2, 64, alpha=300.0, sigma=10.0, kernel_size=7)
     rng = np.random.default_rng(0)
-    raw = rng.random((2, 2, 64, 64), dtype=np.float32) * 2 - 1  # uniform in [-1, 1), float32 draws
+    raw = rng.bit_generator.random_raw(2 * 2 * 64 * 64 // 4).astype("<u8").view("<u2").reshape(2, 2, 64, 64)
+    raw = raw / 32768.0 - 1.0  # uniform in [-1, 1) on 16-bit levels
+    np.testing.assert_array_equal(uniform_fields(np.random.default_rng(0), 2, 64), raw.astype(np.float32))
     kernel = np.outer(gaussian_kernel(7, 10.0), gaussian_kernel(7, 10.0))
     padded = np.pad(raw[0, 0], 3)
     reference = np.array(
