@@ -966,12 +966,8 @@ class MotionClipsSequence(EpochCounter, keras.utils.PyDataset):
         self.dtype = dtype
         self.one_hot = bool(one_hot)
         self.fresh_each_epoch = bool(fresh_each_epoch)
-        if self.fresh_each_epoch and (self.workers > 1 or self.use_multiprocessing):
-            raise ValueError(
-                "fresh_each_epoch needs workers=1 and use_multiprocessing=False (worker pools fetch batches "
-                f"before the epoch counter moves), got workers={self.workers}, "
-                f"use_multiprocessing={self.use_multiprocessing}"
-            )
+        if self.fresh_each_epoch:
+            self.check_single_worker()
 
     def __len__(self):
         return math.ceil(self.num_clips / self.batch_size)

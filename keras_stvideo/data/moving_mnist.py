@@ -425,12 +425,8 @@ class MovingMNISTSequence(EpochCounter, keras.utils.PyDataset):
         self.seed = int(seed)
         self.one_hot = one_hot
         self.fresh_each_epoch = bool(fresh_each_epoch)  # the epoch (EpochCounter) only matters then
-        if self.fresh_each_epoch and (self.workers > 1 or self.use_multiprocessing):
-            raise ValueError(
-                "fresh_each_epoch needs workers=1 and use_multiprocessing=False (worker pools fetch batches "
-                f"before the epoch counter moves), got workers={self.workers}, "
-                f"use_multiprocessing={self.use_multiprocessing}"
-            )
+        if self.fresh_each_epoch:
+            self.check_single_worker()
 
     def __len__(self):
         return math.ceil(self.num_sequences / self.batch_size)

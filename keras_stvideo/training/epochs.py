@@ -31,3 +31,16 @@ class EpochCounter:
 
     def on_new_epoch(self):
         """Called once ``self.epoch`` holds the new epoch; nothing by default."""
+
+    def check_single_worker(self):
+        """Raise a ValueError unless the PyDataset runs without a worker pool.
+
+        Worker pools fetch batches before ``on_epoch_begin`` moves the epoch, so a
+        dataset whose batches depend on the epoch would mix two epochs' data.
+        """
+        if self.workers > 1 or self.use_multiprocessing:
+            raise ValueError(
+                "fresh_each_epoch needs workers=1 and use_multiprocessing=False (worker pools fetch batches "
+                f"before the epoch counter moves), got workers={self.workers}, "
+                f"use_multiprocessing={self.use_multiprocessing}"
+            )
