@@ -28,6 +28,7 @@ import numpy as np
 
 from keras_stvideo.saving import load_model
 from keras_stvideo.utils.atomic import atomic_path
+from keras_stvideo.utils.results import write_results
 from keras_stvideo.data.mnist import load_mnist
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
@@ -386,12 +387,6 @@ def results_notes(results, settings):
 
 def save_results(results, out_dir, settings, seed):
     """Write results.json and results.md atomically into ``out_dir``; return their paths."""
-    out_dir = pathlib.Path(out_dir)
-    json_path, md_path = out_dir / "results.json", out_dir / "results.md"
     payload = {"settings": dataclasses.asdict(settings), "seed": seed, "results": results}
-    with atomic_path(json_path) as tmp:
-        tmp.write_text(json.dumps(payload, indent=2))
-    with atomic_path(md_path) as tmp:
-        tmp.write_text("# Shan & Atanasov 2017, Table I: paper vs measured\n\n" + markdown_table(results) + "\n\n"
-                       + "\n\n".join(results_notes(results, settings)) + "\n")
-    return json_path, md_path
+    return write_results(out_dir, payload, "# Shan & Atanasov 2017, Table I: paper vs measured\n\n"
+                         + markdown_table(results) + "\n\n" + "\n\n".join(results_notes(results, settings)) + "\n")

@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from keras_stvideo.utils.atomic import atomic_path
+from keras_stvideo.utils.results import write_results
 
 PAPER_TABLE1 = {  # Table 1, paper 004: accuracy (%); "C3D [27]" = random initialisation, "Ours" = pre-trained
     "hmdb51": {"Chance": 1.9, "C3D [27]": 19.2, "STIP [24]": 20.0, "TCH [18]": 15.9, "IM [6]": 16.3,
@@ -302,13 +303,7 @@ def markdown_tables(results):
 
 
 def save_results(results, out, settings, seed, note=""):
-    out = pathlib.Path(out)
     payload = {"paper": "Paul, Roy & Roy-Chowdhury 2018 (paper 004)", "settings": dataclasses.asdict(settings),
                "seed": seed, "note": note, "results": results,
                "paper_table1": PAPER_TABLE1}
-    json_path, md_path = out / "results.json", out / "results.md"
-    with atomic_path(json_path) as tmp:
-        tmp.write_text(json.dumps(payload, indent=1))
-    with atomic_path(md_path) as tmp:
-        tmp.write_text(f"# Siamese C3D reproduction\n\n{note}\n\n{markdown_tables(results)}")
-    return json_path, md_path
+    return write_results(out, payload, f"# Siamese C3D reproduction\n\n{note}\n\n{markdown_tables(results)}")

@@ -17,6 +17,7 @@ from keras_stvideo.models.stcsae.model import build_sequence_head, build_stcsae,
 from keras_stvideo.models.stcsae.settings import KTH2_SCENARIOS, PAPER_RESULTS
 from keras_stvideo.training.two_stage import TwoStage
 from keras_stvideo.utils.atomic import atomic_path
+from keras_stvideo.utils.results import write_results
 
 
 def log(message):
@@ -256,12 +257,6 @@ def markdown_table(results):
 
 
 def save_results(results, out, settings, seed):
-    out = pathlib.Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     payload = {"paper": "Baccouche et al. 2012 (paper 000)", "paper_results": PAPER_RESULTS, "seed": seed,
                "settings": settings.as_dict(), "results": results}
-    json_path, md_path = out / "results.json", out / "results.md"
-    _write_json(json_path, payload)
-    with atomic_path(md_path) as temporary:
-        pathlib.Path(temporary).write_text("# ST-CSAE (Baccouche et al. 2012)\n\n" + markdown_table(results) + "\n")
-    return json_path, md_path
+    return write_results(out, payload, "# ST-CSAE (Baccouche et al. 2012)\n\n" + markdown_table(results) + "\n")

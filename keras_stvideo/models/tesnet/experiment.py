@@ -14,6 +14,7 @@ import numpy as np
 
 from keras_stvideo.models.tesnet.settings import TABLE1, TABLE1_ROWS, TABLE2, TABLE3, TABLE4, TesnetSettings
 from keras_stvideo.utils.atomic import atomic_path
+from keras_stvideo.utils.results import write_results
 
 
 def _say(message):
@@ -219,15 +220,9 @@ def markdown_table(results, settings):
 
 def save_results(results, out, settings, seed):
     """Write results.json and results.md atomically into ``out``; return their paths."""
-    out = pathlib.Path(out)
-    json_path, md_path = out / "results.json", out / "results.md"
     payload = {"settings": dataclasses.asdict(settings), "seed": seed, "results": results}
-    with atomic_path(json_path) as tmp:
-        tmp.write_text(json.dumps(payload, indent=2, default=str))
-    with atomic_path(md_path) as tmp:
-        tmp.write_text("# Huang & Bors 2020 (TeSNet): measured vs the paper\n\n" + markdown_table(results, settings)
-                       + "\n")
-    return json_path, md_path
+    return write_results(out, payload, "# Huang & Bors 2020 (TeSNet): measured vs the paper\n\n"
+                         + markdown_table(results, settings) + "\n")
 
 
 __all__ = ["TesnetSettings", "run_reproduction", "save_results", "markdown_table"]
