@@ -1,0 +1,109 @@
+"""Paul, Roy & Roy-Chowdhury 2018's entry in ``stvideo compare``: unsupervised Siamese C3D, then fine-tuning.
+
+The paper's protocol (section 3): the Siamese C3D learns from pairs mined from
+the training clips *without their labels* (Algorithm 1: two non-intersecting
+volumes of one clip are a positive pair, volumes of two clips a negative one,
+the second volume under F1 / F2), then a C3D classifier starts from the tower's
+weights and is fine-tuned on the labels. See ``keras_stvideo.comparison`` for
+the task and the budget.
+"""
+
+import numpy as np
+
+PAPER = "Paul et al. 2018"
+REDUCED = ("the budget's clip-epochs split in two halves: Siamese pre-training on unlabelled mined pairs (one pair "
+           "of half-length volumes costs about one clip), then fine-tuning a C3D classifier from the tower; volumes "
+           "of T/2 frames of whole frames downsampled to H/2 x W/2 (16-frame clips: positives are the clip's two "
+           "disjoint halves), C3D filters 16-32-64-64-64 and fc 256 instead of 64-128-256-256-256 and 2048 (a few "
+           "hundred clips), Adam 1e-3 for both stages (the paper gives no rate), no flips when fine-tuning (a "
+           "flip swaps left and right motions); F1 / F2 stay in the mining as in the paper; test: the mean over 3 "
+           "evenly spaced volumes")
+FILTERS = (16, 32, 64, 64, 64)
+FC_UNITS = 256
+LEARNING_RATE = 1e-3
+TEST_VOLUMES = 3
+
+
+def downsample(clips, batch_size=64):
+    """Clips (N, T, H, W, 3) in [0, 1] -> (N, T, H // 2, W // 2, 3) float32, resized with antialiasing."""
+    import keras
+
+    n, t, h, w, c = clips.shape
+    size = (h // 2, w // 2)
+    out = np.empty((n, t) + size + (c,), np.float32)
+    for start in range(0, n, batch_size):
+        part = clips[start : start + batch_size]
+        frames = keras.ops.image.resize(part.reshape(-1, h, w, c), size, antialias=True)
+        out[start : start + len(part)] = keras.ops.convert_to_numpy(frames).reshape((len(part), t) + size + (c,))
+    return np.clip(out, 0.0, 1.0)
+
+
+def volume_shape(clips):
+    """(t0, y0, x0) of the volumes: T // 2 frames of the whole (downsampled) frame."""
+    frames, height, width = clips.shape[1:4]
+    if frames < 2:
+        raise ValueError(f"clips need at least 2 frames for two disjoint volumes, got {frames}")
+    return frames // 2, height, width
+
+
+def mine_pairs(videos, num_pairs, batch_size, rng):
+    """``num_pairs`` (rounded up to whole batches) of Algorithm 1, each batch with its own 30% positives."""
+    from keras_stvideo.data.samplers import sample_volume_pairs
+
+    shape = volume_shape(videos)
+    batches = [sample_volume_pairs(list(videos), rng, batch_size, volume_shape=shape)
+               for _ in range(-(-num_pairs // batch_size))]
+    first, second, targets = (np.concatenate(parts) for parts in zip(*batches))
+    return first, second, 2 * targets - 1  # Eq. 2's y in {+1, -1}
+
+
+def volumes_at(videos, starts, frames):
+    rows = np.arange(len(videos))[:, None]
+    return videos[rows, starts[:, None] + np.arange(frames)[None, :]]
+
+
+def train(task):
+    """Pre-train a narrow Siamese C3D on unlabelled pairs, fine-tune a classifier from its tower; (model, predict)."""
+    import keras
+
+    from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_classifier, build_c3d_small
+    from keras_stvideo.models.siamese_c3d.siamese_model import build_siamese_c3d
+    from keras_stvideo.models.siamese_c3d.training import adam
+
+    rng = np.random.default_rng(task.seed)
+    videos = downsample(task.x_train)
+    t0, y0, x0 = volume_shape(videos)
+    budget = task.epochs * len(videos)  # clip-epochs: half to the unsupervised stage, half to fine-tuning
+    pairs = budget // 2
+
+    # Stage 1: unsupervised. Labels are not read; batches keep Algorithm 1's positive ratio (no shuffling).
+    tower = build_c3d_small((t0, y0, x0, 3), filters=FILTERS, fc_units=FC_UNITS)
+    siamese = build_siamese_c3d(tower=tower)
+    siamese.compile(optimizer=adam(LEARNING_RATE))
+    first, second, y = mine_pairs(videos, max(pairs, task.batch_size), task.batch_size, rng)
+    siamese.fit((first, second), y, batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0)
+    del first, second
+
+    # Stage 2: supervised fine-tuning of a C3D classifier initialised from the tower.
+    model = build_c3d_classifier(task.num_classes, tower=siamese.tower)
+    model.compile(optimizer=adam(LEARNING_RATE), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    labels = np.asarray(task.y_train)
+    remaining = max(budget - pairs, task.batch_size)
+    while remaining > 0:
+        rows = rng.permutation(len(videos))[:remaining]
+        starts = rng.integers(0, videos.shape[1] - t0 + 1, size=len(rows))
+        model.fit(volumes_at(videos[rows], starts, t0), labels[rows], batch_size=task.batch_size, epochs=1,
+                  verbose=0)
+        remaining -= len(rows)
+
+    def predict(clips):
+        small = downsample(np.asarray(clips))
+        latest = small.shape[1] - t0
+        if latest < 0:
+            raise ValueError(f"clips need at least {t0} frames, got {small.shape[1]}")
+        scores = [model.predict(volumes_at(small, np.full(len(small), start), t0), batch_size=task.batch_size,
+                                verbose=0)
+                  for start in np.linspace(0, latest, TEST_VOLUMES).round().astype(int)]
+        return np.mean(scores, axis=0)
+
+    return model, predict
