@@ -36,3 +36,34 @@ def test_compare_command_trains_every_present_method(tmp_path):
         if present:
             assert 0 <= row["accuracy"] <= 100 and row["parameters"] > 0 and row["clips_per_second"] > 0
     assert (tmp_path / "comparison.md").read_text().count("\n| ") == 2 + len(rows)  # header, separator, a row per method
+
+
+def test_stcsae_splits_the_epochs_between_its_stages():
+    from keras_stvideo.models.stcsae.comparison import stage_epochs
+
+    assert [stage_epochs(e) for e in (1, 2, 4, 5)] == [(1, 1), (1, 1), (2, 2), (2, 3)]
+
+
+def test_siamese_pairs_are_mined_without_labels_in_balanced_batches():
+    import numpy as np
+
+    from keras_stvideo.models.siamese_c3d.comparison import mine_pairs, volume_shape
+
+    rng = np.random.default_rng(0)
+    videos = rng.random((6, 8, 4, 4, 3)).astype("float32")
+    assert volume_shape(videos) == (4, 4, 4)
+    first, second, y = mine_pairs(videos, 15, 8, rng)  # rounded up to 2 batches of 8
+    assert first.shape == second.shape == (16, 4, 4, 4, 3)
+    assert set(np.unique(y)) == {-1, 1}
+    assert [int((y[i : i + 8] == 1).sum()) for i in (0, 8)] == [2, 2]  # round(0.3 * 8) positives per batch
+
+
+def test_tesnet_recipe_resizes_to_pixels():
+    import numpy as np
+
+    from keras_stvideo.models.tesnet.comparison import INPUT_SIZE, resize_clips
+
+    clips = np.full((2, 3, 8, 8, 3), 0.5, "float32")
+    pixels = resize_clips(clips)
+    assert pixels.shape == (2, 3, INPUT_SIZE, INPUT_SIZE, 3) and pixels.dtype == np.uint8
+    assert np.all(pixels == 128)  # 0.5 * 255 = 127.5 rounds to 128

@@ -1,7 +1,8 @@
 """ST-CSAE's entry in ``stvideo compare``: the auto-encoder on motion-selected patches, then an LSTM on its
 frozen sparse codes (the paper's two steps).
 
-See ``keras_stvideo.comparison`` for the task and the budget: stage 1 and stage 2 each get ``task.epochs``.
+See ``keras_stvideo.comparison`` for the task and the budget: the budget's epochs are split between the two
+stages (stage 1 gets ``epochs // 2``, stage 2 the rest; one each when the budget is one epoch).
 """
 
 import numpy as np
@@ -9,7 +10,14 @@ import numpy as np
 PAPER = "Baccouche et al. 2012"
 REDUCED = ("grey frames downsampled to 16 x 16, patches 3 x 6 x 6 with 128 code units and shifts of +-1 "
            "voxel, 8 motion-selected patches per training clip, LSTM(16) on the sparse codes of a 2 x 2 "
-           "grid (the paper gives no sizes; docs/faithfulness.md)")
+           "grid (the paper gives no sizes; docs/faithfulness.md); the budget's epochs split between the stages "
+           "(auto-encoder epochs // 2, LSTM the rest; one each for a one-epoch budget)")
+
+
+def stage_epochs(epochs):
+    """(auto-encoder epochs, LSTM epochs) out of the budget's ``epochs``: at least one each."""
+    first = max(1, epochs // 2)
+    return first, max(1, epochs - first)
 FRAME_SIZE = 16
 
 
@@ -32,9 +40,10 @@ def train(task):
     from keras_stvideo.models.stcsae.settings import STCSAESettings
 
     x_train = grey_small(task.x_train)
+    ae_epochs, lstm_epochs = stage_epochs(task.epochs)
     settings = dataclasses.replace(
         STCSAESettings.quick(), frame_size=(FRAME_SIZE, FRAME_SIZE), sequence_length=x_train.shape[1],
-        ae_epochs=task.epochs, lstm_epochs=task.epochs, lstm_batch_size=task.batch_size,
+        ae_epochs=ae_epochs, lstm_epochs=lstm_epochs, lstm_batch_size=task.batch_size,
         synthetic_train_clips=0, synthetic_test_clips=0)
     logged = experiment.log
     experiment.log = lambda message: None
