@@ -20,8 +20,6 @@ Example:
 
 import dataclasses
 import importlib
-import json
-import pathlib
 import time
 
 # method name -> recipe module; in the order of the papers' publication
@@ -168,14 +166,9 @@ def markdown_table(rows, settings):
 
 def save_comparison(rows, settings, out_dir, seconds):
     """Write comparison.json and comparison.md atomically into ``out_dir``; return their paths."""
-    from keras_stvideo.utils.atomic import atomic_path
+    from keras_stvideo.utils.results import write_results
 
-    out_dir = pathlib.Path(out_dir)
-    json_path, md_path = out_dir / "comparison.json", out_dir / "comparison.md"
     payload = {"settings": dataclasses.asdict(settings), "seconds": seconds, "rows": rows}
-    with atomic_path(json_path) as tmp:
-        tmp.write_text(json.dumps(payload, indent=2))
-    with atomic_path(md_path) as tmp:
-        tmp.write_text("# Five methods on generated motion clips\n\n" + markdown_table(rows, settings)
-                       + f"\n\nThe whole comparison took {seconds / 60:.1f} minutes.\n")
-    return json_path, md_path
+    return write_results(out_dir, payload, "# Five methods on generated motion clips\n\n"
+                         + markdown_table(rows, settings)
+                         + f"\n\nThe whole comparison took {seconds / 60:.1f} minutes.\n", stem="comparison")
