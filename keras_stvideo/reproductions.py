@@ -56,3 +56,20 @@ def run_on_devices(run, args):
 def command_function(reproduction):
     """The function ``stvideo reproduce <paper>`` calls with the parsed options."""
     return functools.partial(run_on_devices, reproduction.run)
+
+
+def positive_integer_options(args, options, zero_allowed=()):
+    """``{setting: value}`` for each ``setting -> "--option"`` in ``options`` that the user gave.
+
+    A value below 1 (below 0 for the settings in ``zero_allowed``) raises a
+    ValueError naming the option and the value.
+    """
+    changes = {}
+    for key, option in options.items():
+        value = getattr(args, option[2:].replace("-", "_"))
+        if value is None:
+            continue
+        if value < (0 if key in zero_allowed else 1):
+            raise ValueError(f"{option} must be positive, got {value}")
+        changes[key] = value
+    return changes

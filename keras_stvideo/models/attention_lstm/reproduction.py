@@ -13,6 +13,7 @@ import sys
 from keras_stvideo.models.attention_lstm.settings import (MODEL_NAMES, PAPER_RESULTS, PROTOCOLS, QUICK_MODELS,
                                                           QUICK_PROTOCOLS, QUICK_VARIANTS, ReproductionSettings)
 from keras_stvideo.training.schedules import LR_SCHEDULES
+from keras_stvideo.reproductions import positive_integer_options
 
 DESCRIPTION = (
     "Reproduce Shan & Atanasov 2017 (Table I and the digit-gesture experiment). Pre-train each frame CNN on "
@@ -89,13 +90,7 @@ def add_arguments(parser):
 def settings_from_args(args):
     """One ``ReproductionSettings`` from the parsed options; a ValueError names a bad option."""
     settings = ReproductionSettings.quick() if args.quick else ReproductionSettings()
-    changes = {}
-    for key, option in _INTEGER_OPTIONS.items():
-        value = getattr(args, option[2:].replace("-", "_"))
-        if value is not None:
-            if value < 1:
-                raise ValueError(f"{option} must be positive, got {value}")
-            changes[key] = value
+    changes = positive_integer_options(args, _INTEGER_OPTIONS)
     if args.learning_rate is not None:
         if not args.learning_rate > 0:
             raise ValueError(f"--learning-rate must be positive, got {args.learning_rate}")

@@ -4,6 +4,7 @@ Cheap to import: the experiment (``experiment.py``) loads Keras when the run sta
 """
 
 import dataclasses
+from keras_stvideo.reproductions import positive_integer_options
 
 DESCRIPTION = (
     "Reproduce Paul, Roy & Roy-Chowdhury 2018 (Siamese C3D). Train the Siamese C3D without labels on pairs "
@@ -37,14 +38,9 @@ def settings_from_args(args):
     from keras_stvideo.models.siamese_c3d.experiment import SiameseSettings
 
     settings = SiameseSettings.quick() if args.quick else SiameseSettings()
-    changes = {}
-    for option, key in (("epochs", "pretrain_epochs"), ("batches_per_epoch", "batches_per_epoch"),
-                        ("finetune_epochs", "finetune_epochs")):
-        value = getattr(args, option)
-        if value is not None:
-            if value < 1:
-                raise ValueError(f"--{option.replace('_', '-')} must be positive, got {value}")
-            changes[key] = value
+    changes = positive_integer_options(args, {"pretrain_epochs": "--epochs",
+                                              "batches_per_epoch": "--batches-per-epoch",
+                                              "finetune_epochs": "--finetune-epochs"})
     if args.transform_on is not None:
         changes["transform_on"] = args.transform_on
     if args.split is not None:

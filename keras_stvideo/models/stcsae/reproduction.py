@@ -6,6 +6,7 @@ Cheap to import (the experiment loads Keras when the run starts).
 import dataclasses
 
 from keras_stvideo.models.stcsae.settings import PROTOCOLS, STCSAESettings
+from keras_stvideo.reproductions import positive_integer_options
 
 DESCRIPTION = (
     "Reproduce Baccouche et al. 2012 (ST-CSAE, paper 000) on KTH: train the spatio-temporal convolutional sparse "
@@ -53,13 +54,7 @@ def settings_from_args(args):
     if not args.quick and args.root is None:
         raise ValueError("stvideo reproduce stcsae needs --root DIR (a KTH copy with index.json) or --quick")
     settings = STCSAESettings.quick() if args.quick else STCSAESettings()
-    changes = {}
-    for key, option in _INTEGER_OPTIONS.items():
-        value = getattr(args, option[2:].replace("-", "_"))
-        if value is not None:
-            if value < 0 or (value == 0 and key != "code_steps"):
-                raise ValueError(f"{option} must be positive, got {value}")
-            changes[key] = value
+    changes = positive_integer_options(args, _INTEGER_OPTIONS, zero_allowed=("code_steps",))
     if args.motion_threshold is not None:
         if args.motion_threshold < 0:
             raise ValueError(f"--motion-threshold must be non-negative, got {args.motion_threshold}")

@@ -6,6 +6,7 @@ Cheap to import (Keras loads when the run starts), so ``stvideo --help`` and opt
 import dataclasses
 
 from keras_stvideo.models.tesnet.settings import DATASETS, MODELS, STREAMS, TABLE1, TesnetSettings
+from keras_stvideo.reproductions import positive_integer_options
 
 DESCRIPTION = (
     "Reproduce Huang & Bors 2020 (TeSNet: Temporal Squeeze pooling in Inception-ResNet-V2). Train the RGB and/or "
@@ -48,13 +49,9 @@ def settings_from_args(args):
     """One ``TesnetSettings`` from the parsed options; a ValueError names a bad option."""
     changes = {"dataset": args.dataset, "stream": args.stream, "model": args.model, "setting": args.setting,
                "splits": (1, 2, 3) if args.split == "all" else (int(args.split),), "flow_backend": args.flow_backend}
-    for option, key in (("frames", "frames"), ("epochs", "epochs"), ("batch_size", "batch_size"),
-                        ("input_size", "input_size"), ("test_clips", "num_test_clips")):
-        value = getattr(args, option)
-        if value is not None:
-            if value < 1:
-                raise ValueError(f"--{option.replace('_', '-')} must be positive, got {value}")
-            changes[key] = value
+    changes.update(positive_integer_options(args, {"frames": "--frames", "epochs": "--epochs",
+                                                   "batch_size": "--batch-size", "input_size": "--input-size",
+                                                   "num_test_clips": "--test-clips"}))
     if args.learning_rate is not None:
         changes["learning_rate"] = args.learning_rate
     if args.squeezed_frames is not None:
