@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from keras_stvideo.data.motion_clips import MotionClips
-from keras_stvideo.models.stcsae.quick_data import grey_motion_clips, grey_small
+from keras_stvideo.models.stcsae.quick_data import grey_motion_clips, grey_small, stretch_contrast
 
 
 def test_grey_small_is_the_channel_mean_resized_with_antialiasing():
@@ -33,6 +33,14 @@ def test_clips_are_motion_clips_seeded_with_their_labels():
     rendered, rendered_labels = MotionClips(frame_size=32, num_frames=5, motions=("left", "right", "up"),
                                             seed=4).generate(6, seed=4)
     np.testing.assert_array_equal(labels, rendered_labels)
-    np.testing.assert_allclose(clips, grey_small(rendered, (16, 16)))
+    np.testing.assert_allclose(clips, stretch_contrast(grey_small(rendered, (16, 16))), atol=1e-6)
     with pytest.raises(ValueError, match="num_classes"):
         grey_motion_clips(4, num_classes=9)
+
+
+def test_stretch_contrast_maps_each_clip_to_the_unit_interval():
+    clips = np.stack([np.linspace(0.4, 0.5, 8), np.linspace(0.1, 0.9, 8), np.full(8, 0.3)]).reshape(3, 2, 2, 2, 1)
+    stretched = stretch_contrast(clips)
+    np.testing.assert_allclose(stretched[0].ravel(), np.linspace(0, 1, 8), atol=1e-5)  # affine per clip
+    np.testing.assert_allclose(stretched[1], stretched[0], atol=1e-5)
+    np.testing.assert_array_equal(stretched[2], 0.0)  # a flat clip stays flat (no division by zero)
