@@ -64,8 +64,8 @@ del tower, siamese
 
 # %% [markdown]
 # ## Data: generated motion clips
-# Each class is a direction of motion of textured blobs; every video has its own colours, speed and start.
-# Two sets stand in for UCF101 (unlabelled pre-training, then fine-tuning) and HMDB51 (fine-tuning only).
+# `MotionClips` (`keras_stvideo.data.motion_clips`): the class is the motion (left, right, up, down; zoom in,
+# zoom out, rotate), on textured drifting backgrounds with clutter and camera jitter. Two sets stand in for UCF101 (unlabelled pre-training, then fine-tuning) and HMDB51 (fine-tuning only).
 
 # %%
 VOLUME = (8, 32, 32)
@@ -73,7 +73,8 @@ FRAME = (36, 44)
 FILTERS, FC = ((4, 8, 8, 8, 8), 32) if SMOKE else ((16, 32, 64, 64, 64), 128)
 per_class = 4 if SMOKE else 10
 ucf_like = generate_clip_dataset(WORK / "ucf_like", num_classes=4, videos_per_class=per_class, size=FRAME, seed=0)
-hmdb_like = generate_clip_dataset(WORK / "hmdb_like", num_classes=3, videos_per_class=per_class, size=FRAME, seed=1)
+hmdb_like = generate_clip_dataset(WORK / "hmdb_like", num_classes=3, videos_per_class=per_class, size=FRAME, seed=1,
+                                  motions=("zoom_in", "zoom_out", "rotate_ccw"))
 print("ucf-like:", ucf_like.counts("split1"), " hmdb-like:", hmdb_like.counts("split1"))
 
 # %% [markdown]

@@ -18,10 +18,12 @@ def test_settings_are_validated():
 def test_markdown_lists_missing_methods():
     rows = [{"method": "tesnet", "status": "not yet there"},
             {"method": "fstcn", "status": "measured", "paper": "Sun et al. 2015", "reduced": "smaller",
-             "accuracy": 50.0, "parameters": 1234, "train_seconds": 3.0, "clips_per_second": 10.0}]
+             "accuracy": 50.0, "train_accuracy": 75.0, "parameters": 1234, "train_seconds": 3.0,
+             "clips_per_second": 10.0}]
     table = comparison.markdown_table(rows, comparison.CompareSettings.smoke())
     assert "| tesnet | | not yet there |" in table
-    assert "| fstcn | Sun et al. 2015 | 50.0% | 1,234 | 3 s | 10.0 clips/s | smaller |" in table
+    assert "| fstcn | Sun et al. 2015 | 50.0% | 75.0% | 1,234 | 3 s | 10.0 clips/s | smaller |" in table
+    assert table.count("| --- ") == 8  # one separator per column
 
 
 @pytest.mark.slow
@@ -58,12 +60,26 @@ def test_siamese_pairs_are_mined_without_labels_in_balanced_batches():
     assert [int((y[i : i + 8] == 1).sum()) for i in (0, 8)] == [2, 2]  # round(0.3 * 8) positives per batch
 
 
-def test_tesnet_recipe_resizes_to_pixels():
+def test_tesnet_recipe_keeps_the_ts_layer_on_a_small_backbone():
     import numpy as np
 
-    from keras_stvideo.models.tesnet.comparison import INPUT_SIZE, resize_clips
+    from keras_stvideo.layers import TemporalSqueeze
+    from keras_stvideo.models.tesnet.comparison import build_small_backbone, to_pixels
+    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
 
-    clips = np.full((2, 3, 8, 8, 3), 0.5, "float32")
-    pixels = resize_clips(clips)
-    assert pixels.shape == (2, 3, INPUT_SIZE, INPUT_SIZE, 3) and pixels.dtype == np.uint8
-    assert np.all(pixels == 128)  # 0.5 * 255 = 127.5 rounds to 128
+    pixels = to_pixels(np.full((2, 3, 8, 8, 3), 0.5, "float32"))
+    assert pixels.dtype == np.uint8 and np.all(pixels == 128)  # 0.5 * 255 = 127.5 rounds to 128
+    backbone = build_small_backbone((32, 32, 3))
+    assert tuple(backbone.output.shape[1:]) == (8, 8, 64)
+    model = build_tesnet(6, frames=16, setting=1, backbone=backbone)
+    squeeze = [layer for layer in model.layers if isinstance(layer, TemporalSqueeze)]
+    assert len(squeeze) == 1 and squeeze[0].squeezed_frames == 3  # Table 1, setting 1: K = 16 -> D = 3
+
+
+def test_reference_model_is_the_motion_clips_test_model():
+    from keras_stvideo.comparison_reference import build_reference
+
+    model = build_reference((8, 32, 32, 3), 6)
+    # Conv3D 3x3x3 on 6 channels (frames and differences) -> 16, then 16 -> 32, then Dense 32 -> 6
+    assert model.count_params() == (27 * 6 * 16 + 16) + (27 * 16 * 32 + 32) + (32 * 6 + 6)
+    assert model.get_layer("differences").output.shape[1] == 7  # frames 2..T minus frames 1..T-1

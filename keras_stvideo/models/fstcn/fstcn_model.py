@@ -55,17 +55,23 @@ def _check_input_size(input_size):
         raise ValueError(f"input_size must be at least {MIN_INPUT_SIZE} (the strided layers need it), got {input_size}")
 
 
-def build_lower_scls(input_shape=(204, 204, 3), name="lower_scls"):
-    """The four lower spatial convolutional layers (section 2.5), one frame in, 512 feature maps out."""
+def build_lower_scls(input_shape=(204, 204, 3), filters=(96, 256, 512, 512), name="lower_scls"):
+    """The four lower spatial convolutional layers (section 2.5), one frame in, ``filters[-1]`` feature maps out.
+
+    ``filters``: the four convolutions' widths (96, 256, 512, 512: section 2.5); narrower for CPU-scale runs.
+    """
+    filters = check_positive_ints(filters, "filters")
+    if len(filters) != 4:
+        raise ValueError(f"filters must give the 4 lower SCLs' widths, got {filters!r}")
     inputs = keras.Input(input_shape, name="frame")
-    x = keras.layers.Conv2D(96, 7, strides=2, activation="relu", name="conv1")(inputs)
+    x = keras.layers.Conv2D(filters[0], 7, strides=2, activation="relu", name="conv1")(inputs)
     x = LocalResponseNormalization(name="norm1")(x)
     x = keras.layers.MaxPooling2D(3, strides=2, name="pool1")(x)
-    x = keras.layers.Conv2D(256, 5, strides=2, activation="relu", name="conv2")(x)
+    x = keras.layers.Conv2D(filters[1], 5, strides=2, activation="relu", name="conv2")(x)
     x = LocalResponseNormalization(name="norm2")(x)
     x = keras.layers.MaxPooling2D(3, strides=2, name="pool2")(x)
-    x = keras.layers.Conv2D(512, 3, padding="same", activation="relu", name="conv3")(x)
-    x = keras.layers.Conv2D(512, 3, padding="same", activation="relu", name="conv4")(x)
+    x = keras.layers.Conv2D(filters[2], 3, padding="same", activation="relu", name="conv3")(x)
+    x = keras.layers.Conv2D(filters[3], 3, padding="same", activation="relu", name="conv4")(x)
     return keras.Model(inputs, x, name=name)
 
 

@@ -63,49 +63,31 @@ class SiameseSettings:
 
 # ------------------------------------------------------------------ generated data for --quick
 def generate_clip_dataset(folder, num_classes=4, videos_per_class=8, num_frames=24, size=(36, 44), seed=0,
-                          test_fraction=0.25):
-    """Write a small labelled video dataset (AVI files + index.json) with class-specific motion.
+                          motions=None):
+    """Write a small labelled video set of ``MotionClips`` (AVI files + index.json); reuse it when already there.
 
-    Class k: textured blobs on a textured background moving in direction 2 pi k / num_classes,
-    each video with its own colours, speed, and start. Returns the ``VideoIndex``.
+    The class is the motion (``motions``, default the first ``num_classes`` of
+    ``keras_stvideo.data.motion_clips.MOTIONS``: left, right, up, down, zoom in,
+    zoom out, ...), on textured drifting backgrounds with clutter and camera
+    jitter. Laid out like UCF101 (``MotionClips.write``, one clip per group,
+    three splits): "split1" tests the first quarter of each class's clips.
+    Returns the ``VideoIndex``.
     """
-    from keras_stvideo.data.video_index import VideoEntry, VideoIndex
+    from keras_stvideo.data.motion_clips import MOTIONS, MotionClips
+    from keras_stvideo.data.video_index import VideoIndex
 
     folder = pathlib.Path(folder)
     index_path = folder / "index.json"
     if index_path.is_file():
         return VideoIndex.load(index_path)
-    import imageio.v3 as iio
-
-    rng = np.random.default_rng(seed)
-    height, width = size
-    yy, xx = np.mgrid[:height, :width]
-    entries = []
-    for label in range(num_classes):
-        angle = 2 * np.pi * label / num_classes
-        for v in range(videos_per_class):
-            background = rng.uniform(30, 120, 3) + rng.normal(0, 10, (height, width, 1))
-            colour = rng.uniform(130, 255, 3)
-            speed = rng.uniform(1.0, 2.0)
-            centres = rng.uniform(0, [height, width], (3, 2))
-            frames = np.empty((num_frames, height, width, 3), np.uint8)
-            for t in range(num_frames):
-                frame = background.copy()
-                for cy, cx in centres:
-                    y = (cy + speed * t * np.sin(angle)) % height
-                    x = (cx + speed * t * np.cos(angle)) % width
-                    mask = ((yy - y) ** 2 + (xx - x) ** 2) < 20
-                    frame[mask] = colour
-                frames[t] = np.clip(frame, 0, 255).astype(np.uint8)
-            name = f"class{label}/v{v:02d}.avi"
-            path = folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            iio.imwrite(path, frames, plugin="pyav", codec="mpeg4", fps=25, out_pixel_format="yuv420p")
-            role = "test" if v < round(test_fraction * videos_per_class) else "train"
-            entries.append(VideoEntry(name, label, {"split1": role}))
-    index = VideoIndex(folder, [f"direction{k}" for k in range(num_classes)], entries, name="generated clips")
-    index.save(index_path)
-    return index
+    motions = MOTIONS[:num_classes] if motions is None else tuple(motions)
+    if len(motions) != num_classes:
+        raise ValueError(f"motions must name num_classes={num_classes} motions, got {motions!r}")
+    if videos_per_class < 4:
+        raise ValueError(f"videos_per_class must be at least 4 (split1 tests a quarter), got {videos_per_class}")
+    generator = MotionClips(frame_size=tuple(size), num_frames=num_frames, motions=motions, seed=seed)
+    generator.write(folder, clips_per_class=videos_per_class, clips_per_group=1, num_splits=3, seed=seed)
+    return VideoIndex.load(index_path)
 
 
 def generate_aslan_pairs(index, out_path, folds=4, pairs_per_fold=8, seed=0):

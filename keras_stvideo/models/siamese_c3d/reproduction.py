@@ -66,13 +66,14 @@ def run(args):
         raise ValueError("give --ucf101 INDEX (and optionally --hmdb51, --aslan), or --quick")
     ucf101, hmdb51, aslan, note = args.ucf101, args.hmdb51, args.aslan, ""
     if args.quick and ucf101 is None:
-        print("[data] generating motion clips (two datasets standing in for UCF101 and HMDB51)")
+        print("[data] generating MotionClips (two datasets standing in for UCF101 and HMDB51)")
         ucf101 = experiment.generate_clip_dataset(out / "data" / "ucf101_like", num_classes=4, seed=args.seed)
         hmdb51 = hmdb51 or experiment.generate_clip_dataset(out / "data" / "hmdb51_like", num_classes=3,
-                                                            videos_per_class=8, seed=args.seed + 100)
+                                                            videos_per_class=8, seed=args.seed + 100,
+                                                            motions=("zoom_in", "zoom_out", "rotate_ccw"))
         if aslan is None:
             aslan = experiment.generate_aslan_pairs(ucf101, out / "data" / "aslan_like.json", seed=args.seed)
-        note = ("--quick: generated motion clips (class = direction of motion), not UCF101/HMDB51/ASLAN; the "
+        note = ("--quick: generated MotionClips (class = the motion), not UCF101/HMDB51/ASLAN; the "
                 "numbers test the pipeline and are not comparable with the paper's.")
     results = experiment.run_experiments(settings, out, ucf101=ucf101, hmdb51=hmdb51, aslan=aslan, seed=args.seed)
     print()

@@ -1,8 +1,8 @@
 """Baccouche et al. 2012 (paper 000), "Spatio-Temporal Convolutional Sparse Auto-Encoder for Sequence Classification".
 
 The auto-encoder and the LSTM sequence classifier (``model``), its energy-based
-training step with best-shift search (``training``), generated motion clips for
-quick runs (``synthetic``) and the KTH reproduction (``reproduction``).
+training step with best-shift search (``training``), grey MotionClips for
+quick runs (``quick_data``) and the KTH reproduction (``reproduction``).
 """
 
 from keras_stvideo.utils.lazy import lazy_exports

@@ -5,8 +5,6 @@ See ``keras_stvideo.comparison`` for the task and the budget: the budget's epoch
 stages (stage 1 gets ``epochs // 2``, stage 2 the rest; one each when the budget is one epoch).
 """
 
-import numpy as np
-
 PAPER = "Baccouche et al. 2012"
 REDUCED = ("grey frames downsampled to 16 x 16, patches 3 x 6 x 6 with 128 code units and shifts of +-1 "
            "voxel, 8 motion-selected patches per training clip, LSTM(16) on the sparse codes of a 2 x 2 "
@@ -18,17 +16,16 @@ def stage_epochs(epochs):
     """(auto-encoder epochs, LSTM epochs) out of the budget's ``epochs``: at least one each."""
     first = max(1, epochs // 2)
     return first, max(1, epochs - first)
+
+
 FRAME_SIZE = 16
 
 
 def grey_small(clips):
     """(N, T, H, W, 3) in [0, 1] -> (N, T, 16, 16, 1): grey, area-averaged."""
-    import keras
+    from keras_stvideo.models.stcsae.quick_data import grey_small as grey
 
-    clips = np.asarray(clips, "float32").mean(axis=-1, keepdims=True)
-    n, t, h, w, _ = clips.shape
-    frames = keras.ops.image.resize(clips.reshape(n * t, h, w, 1), (FRAME_SIZE, FRAME_SIZE), antialias=True)
-    return np.clip(keras.ops.convert_to_numpy(frames), 0, 1).reshape(n, t, FRAME_SIZE, FRAME_SIZE, 1)
+    return grey(clips, (FRAME_SIZE, FRAME_SIZE))
 
 
 def train(task):

@@ -172,16 +172,17 @@ def train_and_test_classifier(autoencoder, train, test, settings, num_classes, s
 
 # ---------------------------------------------------------------------------------------------- runs
 def run_synthetic(settings, seed=0, out=None):
-    """``--quick``: generated clips whose class is the direction of motion."""
-    from keras_stvideo.models.stcsae.synthetic import moving_pattern_clips
+    """``--quick``: generated ``MotionClips`` (the class is the motion; still background, ``QUICK_OPTIONS``), grey
+    and downsampled to the frame size."""
+    from keras_stvideo.models.stcsae.quick_data import QUICK_OPTIONS, grey_motion_clips
 
     frames = settings.sequence_length
-    train = moving_pattern_clips(settings.synthetic_train_clips, frames, settings.frame_size,
-                                 settings.synthetic_classes, seed=seed)
-    test = moving_pattern_clips(settings.synthetic_test_clips, frames, settings.frame_size,
-                                settings.synthetic_classes, seed=seed + 1)
-    log(f"generated {len(train[0])} training and {len(test[0])} test clips, {settings.synthetic_classes} "
-        "directions of motion")
+    train = grey_motion_clips(settings.synthetic_train_clips, frames, settings.frame_size,
+                              settings.synthetic_classes, seed=seed, **QUICK_OPTIONS)
+    test = grey_motion_clips(settings.synthetic_test_clips, frames, settings.frame_size,
+                             settings.synthetic_classes, seed=seed + 1, **QUICK_OPTIONS)
+    log(f"generated {len(train[0])} training and {len(test[0])} test MotionClips, {settings.synthetic_classes} "
+        "motions on a still background")
     started = time.time()
     autoencoder, history = train_autoencoder(train[0], settings, seed, out)
     result, _ = train_and_test_classifier(autoencoder, train, test, settings, settings.synthetic_classes, seed)

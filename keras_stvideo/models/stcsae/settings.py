@@ -50,7 +50,7 @@ class STCSAESettings:
     # generated clips (--quick)
     synthetic_train_clips: int = 0
     synthetic_test_clips: int = 0
-    synthetic_classes: int = 4
+    synthetic_classes: int = 4  # MotionClips' four translations
 
     def __post_init__(self):
         self.frame_size = tuple(self.frame_size)
@@ -66,8 +66,9 @@ class STCSAESettings:
 
     @classmethod
     def quick(cls):
-        """Generated moving-pattern clips (class = direction of motion): a few minutes on 2 CPU cores."""
-        return cls(frame_size=(12, 12), frame_stride=1, sequence_length=12, train_windows_per_video=1,
+        """Generated MotionClips (class = one of the 4 translations, still background), grey at 16 x 16: a few
+        minutes on 2 CPU cores."""
+        return cls(frame_size=(16, 16), frame_stride=1, sequence_length=12, train_windows_per_video=1,
                    test_windows_per_video=1, patch_shape=(3, 6, 6, 1), code_units=128, patches_per_clip=8,
                    ae_epochs=8, ae_batch_size=32, lstm_units=16, lstm_epochs=25, lstm_batch_size=16,
                    lstm_learning_rate=3e-3, synthetic_train_clips=800, synthetic_test_clips=200)

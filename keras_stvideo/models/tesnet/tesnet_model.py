@@ -177,16 +177,35 @@ def _add_weight_decay(model, weight_decay):
             layer.kernel.regularizer = regularizer
 
 
+def _custom_backbone(backbone, placements):
+    """Check a user's 2D backbone: a Keras model from (H, W, 3) frames to feature maps; TS layers on the input only."""
+    if not isinstance(backbone, keras.Model):
+        raise ValueError(f"backbone must be None or a keras.Model, got {type(backbone).__name__}")
+    inside = [where for where, _ in placements if where != "input"]
+    if inside:
+        raise ValueError(f"backbone: a custom backbone takes only TS layers on the input (settings 1 and 2); this "
+                         f"setting places them at Inception-ResNet-V2's end points {inside}")
+    shape = tuple(backbone.input.shape[1:])
+    if len(shape) != 3 or shape[-1] != 3 or len(backbone.output.shape) != 4:
+        raise ValueError(f"backbone must map (H, W, 3) frames to (h, w, c) feature maps, got input {shape} and "
+                         f"output {tuple(backbone.output.shape[1:])}")
+    return shape
+
+
 def _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name,
-           batchnorm_momentum=None):
+           batchnorm_momentum=None, backbone=None):
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
         raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must lie in [0, 1), got {dropout!r}")
     top_frames = _check_frames(frames, placements)
-    shape = _check_input_size(input_size)
-    backbone = _backbone(shape, backbone_weights)
-    points = endpoint_layers(backbone)
+    custom = backbone is not None
+    if custom:
+        shape, points = _custom_backbone(backbone, placements), {}
+    else:
+        shape = _check_input_size(input_size)
+        backbone = _backbone(shape, backbone_weights)
+        points = endpoint_layers(backbone)
 
     inputs = keras.Input((frames,) + shape, name="clip")
     # Pixels in [0, 255] -> [-1, 1], Inception-ResNet-V2's (and slim's) input range.
@@ -210,12 +229,15 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
             out = FramesToBatch(name=f"ts{number}_fold")(out)
         return out
 
-    # The backbone's own layers (and weights), re-run on folded frames with the TS layers spliced in.
-    trunk = keras.models.clone_model(
-        backbone, input_tensors=keras.Input(shape, name="frames"), clone_function=lambda layer: layer,
-        call_function=call_with_squeeze,
-    )
-    trunk.name = "backbone"
+    if not custom:
+        # The backbone's own layers (and weights), re-run on folded frames with the TS layers spliced in.
+        trunk = keras.models.clone_model(
+            backbone, input_tensors=keras.Input(shape, name="frames"), clone_function=lambda layer: layer,
+            call_function=call_with_squeeze,
+        )
+        trunk.name = "backbone"
+    else:
+        trunk = backbone
     features = trunk(x)
     x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(features)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
@@ -235,7 +257,7 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
 
 
 def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_weights=None, squeezed_frames=None,
-                 dropout=0.5, weight_decay=4e-5, beta=10.0, batchnorm_momentum=None, name="tesnet"):
+                 dropout=0.5, weight_decay=4e-5, beta=10.0, batchnorm_momentum=None, backbone=None, name="tesnet"):
     """The Temporal Squeeze Network: TS layers inside Inception-ResNet-V2 (Huang & Bors 2020, section 2.3).
 
     A clip of K frames enters as ``(batch, K, H, W, 3)`` with pixels in [0, 255].
@@ -266,6 +288,12 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
         batchnorm_momentum: None keeps Keras's 0.99; a short run from scratch
             (a few dozen steps) needs less (0.9) for its moving statistics to
             reach the data's before inference-mode testing.
+        backbone: None (Inception-ResNet-V2, the paper's) or another 2D ``keras.Model``
+            from ``(H, W, 3)`` frames in [-1, 1] to feature maps ``(h, w, c)``, for
+            runs that cannot afford Inception-ResNet-V2 (e.g. ``stvideo compare``);
+            only with settings whose TS layers all sit on the input (1 and 2), since
+            the other settings name Inception-ResNet-V2's end points. ``input_size``
+            and ``backbone_weights`` are then unused (the backbone's input fixes the size).
 
     Example:
         >>> model = build_tesnet(101, frames=10, setting=1, input_size=299)  # doctest: +SKIP
@@ -277,7 +305,7 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
     """
     placements = resolve_placements(setting, squeezed_frames)
     return _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name,
-                  batchnorm_momentum)
+                  batchnorm_momentum, backbone)
 
 
 def build_tsn(num_classes, segments=3, input_size=299, backbone_weights=None, dropout=0.5, weight_decay=4e-5,

@@ -200,3 +200,14 @@ def test_smallest_input_size_builds():
 
     model = build_fstcn(2, input_size=MIN_INPUT_SIZE, clip_length=2, fc_units=(4,), fusion_units=4)
     assert model.output.shape == (None, 2)
+
+
+def test_lower_scls_widths_are_an_argument():
+    narrow = build_lower_scls((80, 80, 3), filters=(24, 64, 128, 128))
+    # conv1 7x7x3x24, conv2 5x5x24x64, conv3 3x3x64x128, conv4 3x3x128x128, each with its biases
+    assert narrow.count_params() == (7 * 7 * 3 * 24 + 24) + (5 * 5 * 24 * 64 + 64) + (9 * 64 * 128 + 128) + (
+        9 * 128 * 128 + 128)
+    assert tuple(narrow.output.shape[1:]) == (3, 3, 128)
+    assert build_lower_scls((80, 80, 3)).output.shape[-1] == 512  # the paper's widths by default
+    with pytest.raises(ValueError, match="4 lower SCLs"):
+        build_lower_scls((80, 80, 3), filters=(24, 64, 128))

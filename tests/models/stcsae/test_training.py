@@ -12,7 +12,7 @@ import pytest
 
 from keras_stvideo.data.patches import sample_moving_patches
 from keras_stvideo.models.stcsae import build_stcsae, shift_offsets, shifted_patches
-from keras_stvideo.models.stcsae.synthetic import moving_pattern_clips
+from keras_stvideo.models.stcsae.quick_data import grey_motion_clips
 from tests.layer_checks import gradients
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -114,7 +114,7 @@ def test_inner_gradient_is_the_energy_gradient_and_lowers_the_energy():
 
 
 def _training_data(count=12, seed=0):
-    clips, _ = moving_pattern_clips(count, frames=8, size=(16, 16), seed=seed)
+    clips, _ = grey_motion_clips(count, frames=8, size=(16, 16), seed=seed)
     x, _ = sample_moving_patches(clips, PATCH[:3], SHIFTS, patches_per_clip=32, threshold=0.02, seed=seed)
     return x
 

@@ -202,3 +202,23 @@ def test_bad_num_classes_and_dropout():
         build_tsn(1, input_size=SMALL)
     with pytest.raises(ValueError, match="dropout"):
         build_tsn(3, input_size=SMALL, dropout=1.0)
+
+
+def test_custom_backbone_with_the_input_ts_layer():
+    """A small 2D backbone (stvideo compare) in place of Inception-ResNet-V2: TS layer, consensus and Eq. 6 kept."""
+    import keras
+
+    frames_in = keras.Input((16, 16, 3))
+    backbone = keras.Model(frames_in, keras.layers.Conv2D(4, 3, strides=2, name="only_conv")(frames_in))
+    model = build_tesnet(NUM_CLASSES, frames=6, setting=1, backbone=backbone, dropout=0.0)
+    assert model.count_params() == backbone.count_params() + (4 * NUM_CLASSES + NUM_CLASSES) + expected_ts_params(
+        6, (("input", 3),))
+    clips = np.random.default_rng(0).uniform(0, 255, (2, 6, 16, 16, 3)).astype("float32")
+    probabilities = keras.ops.convert_to_numpy(model(clips))
+    assert probabilities.shape == (2, NUM_CLASSES)
+    np.testing.assert_allclose(probabilities.sum(-1), 1.0, rtol=1e-5)
+    assert model.get_layer("frame_logits").output.shape[1] == 3  # D = 3 squeezed frames, one logit vector each
+    with pytest.raises(ValueError, match="only TS layers on the input"):
+        build_tesnet(NUM_CLASSES, frames=6, setting=5, backbone=backbone)
+    with pytest.raises(ValueError, match="backbone must be None or a keras.Model"):
+        build_tesnet(NUM_CLASSES, frames=6, setting=1, backbone="resnet")
