@@ -49,12 +49,16 @@ def _tf_sampler():
     import tensorflow as tf
 
     forward = tf.function(_bilinear_sample, jit_compile=True, autograph=False)
-    backward = tf.function(_bilinear_sample_grad, jit_compile=True, autograph=False)
+    # Two backward functions, so that a graph which does not need the image gradient (the sampled images
+    # are the model's input, as in a first layer) prunes its scatter, as it would a built-in op's.
+    coordinates_backward = tf.function(_coordinate_grads, jit_compile=True, autograph=False)
+    images_backward = tf.function(_image_grad, jit_compile=True, autograph=False)
 
     @tf.custom_gradient
     def sample(images, rows, cols):
         def grad(upstream):
-            return backward(images, rows, cols, upstream)
+            g_rows, g_cols = coordinates_backward(images, rows, cols, upstream)
+            return images_backward(images, rows, cols, upstream), g_rows, g_cols
 
         return forward(images, rows, cols), grad
 
@@ -80,10 +84,10 @@ def _corners(images, rows, cols):
     return flat, top_left, dr, dc, stride
 
 
-def _bilinear_sample_grad(images, rows, cols, upstream):
-    """Gradients of ``_bilinear_sample`` with respect to images, rows and cols, given the output's gradient."""
+def _coordinate_grads(images, rows, cols, upstream):
+    """Gradients of ``_bilinear_sample`` with respect to rows and cols, given the output's gradient."""
     shape = ops.shape(images)
-    height, width, channels = shape[1], shape[2], shape[3]
+    height, width = shape[1], shape[2]
     flat, top_left, dr, dc, stride = _corners(images, rows, cols)
     er, ec = 1.0 - dr, 1.0 - dc
     corners = ops.stack([top_left, top_left + 1, top_left + stride, top_left + stride + 1])  # (4, B, Ho, Wo)
@@ -100,9 +104,19 @@ def _bilinear_sample_grad(images, rows, cols, upstream):
     r, c = ops.cast(rows, "float32"), ops.cast(cols, "float32")
     g_rows = ops.cast(ops.where((r >= -1.0) & (r <= ops.cast(height, "float32")), g_dr, zero), rows.dtype)
     g_cols = ops.cast(ops.where((c >= -1.0) & (c <= ops.cast(width, "float32")), g_dc, zero), cols.dtype)
-    # The image gradient: each sample scatters its four corners' shares as one row of 4 C values at its
+    return g_rows, g_cols
+
+
+def _image_grad(images, rows, cols, upstream):
+    """Gradient of ``_bilinear_sample`` with respect to images, given the output's gradient."""
+    shape = ops.shape(images)
+    height, width, channels = shape[1], shape[2], shape[3]
+    flat, top_left, dr, dc, stride = _corners(images, rows, cols)
+    er, ec = 1.0 - dr, 1.0 - dc
+    # Each sample scatters its four corners' shares as one row of 4 C values at its
     # top-left corner (one segment sum of N rows instead of 4 N), and the four C-wide column blocks are
     # then added at their corners' offsets (0, 1, stride, stride + 1) from the top-left.
+    er, ec, dr, dc = er[..., 0], ec[..., 0], dr[..., 0], dc[..., 0]
     weights = [ops.cast(w, flat.dtype)[..., None] for w in (er * ec, er * dc, dr * ec, dr * dc)]
     shares = ops.concatenate([upstream * w for w in weights], axis=-1)  # (B, Ho, Wo, 4 C)
     num_pixels = ops.shape(flat)[0]
@@ -117,8 +131,7 @@ def _bilinear_sample_grad(images, rows, cols, upstream):
         return ops.pad(part, ((offset, 0), (0, 0)))[:num_pixels]
 
     dense = block(0) + later(block(1), 1) + later(block(2), stride) + later(block(3), stride + 1)
-    g_images = ops.reshape(dense, (-1, height + 2, width + 2, channels))[:, 1:-1, 1:-1, :]
-    return g_images, g_rows, g_cols
+    return ops.reshape(dense, (-1, height + 2, width + 2, channels))[:, 1:-1, 1:-1, :]
 
 
 def _bilinear_sample(images, rows, cols):

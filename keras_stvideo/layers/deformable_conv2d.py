@@ -147,8 +147,11 @@ class DeformableConv2D(keras.layers.Layer):
         sampled = bilinear_sample(
             inputs, ops.reshape(rows, (batch, out_h, out_w * n_taps)), ops.reshape(cols, (batch, out_h, out_w * n_taps))
         )  # (B, Ho, Wo * N, C)
-        sampled = ops.reshape(sampled, (batch, out_h, out_w, n_taps * channels))
+        # One 2-D (B Ho Wo, N C) x (N C, F) product: a batched product broadcasting the kernel over (B, Ho)
+        # would make TensorFlow's gradient form one (N C, F) kernel gradient per (b, row) and then sum them.
+        sampled = ops.reshape(sampled, (-1, n_taps * channels))
         outputs = ops.matmul(sampled, ops.reshape(self.kernel, (n_taps * channels, self.filters)))
+        outputs = ops.reshape(outputs, (batch, out_h, out_w, self.filters))
         if self.use_bias:
             outputs = outputs + self.bias
         return self.activation(outputs)
