@@ -14,7 +14,7 @@ from keras import ops
 
 _TF_XLA_SAMPLER = []  # the sampler with its XLA-compiled forward and backward, made on first use with TensorFlow
 _TORCH_SAMPLER = []  # the sampler as a torch.autograd.Function, made on first use with PyTorch
-_TORCH_CHUNK = 65536  # samples per chunk of the PyTorch sampler: its buffers stay in the CPU cache, few calls
+_TORCH_CHUNK = 1 << 20  # values (samples x channels) per chunk of the PyTorch sampler: reused buffers, few calls
 
 
 def bilinear_sample(images, rows, cols):
@@ -78,10 +78,12 @@ def _torch_sampler():
     PyTorch runs eagerly, so every elementwise op of ``_bilinear_sample`` is a
     pass over the (B, Ho, Wo, C) samples in fresh memory, and autograd keeps the
     four gathered corners for the backward pass. Here the samples are processed
-    in chunks of ``_TORCH_CHUNK`` with buffers reused from chunk to chunk (they
-    stay in the CPU's cache), the corners are blended with three in-place
-    ``lerp_``, and only the inputs are kept; the backward pass gathers the
-    corners again and computes the image gradient only when the images need one.
+    in chunks of ``_TORCH_CHUNK`` values into buffers reused from chunk to chunk
+    (no fresh memory per op; chunks of about a million values keep the number of
+    calls small: 65,536 samples of 20 channels timed best, against 8,192 and
+    whole tensors), the corners are blended with three in-place ``lerp_``, and
+    only the inputs are kept; the backward pass gathers the corners again and
+    computes the image gradient only when the images need one.
     """
     import torch
 
@@ -99,9 +101,10 @@ def _torch_sampler():
         dc = (c - c0).reshape(-1, 1).to(flat.dtype)
         return flat, top_left, dr, dc, stride
 
-    def chunks(count):
-        for start in range(0, count, _TORCH_CHUNK):
-            yield start, min(start + _TORCH_CHUNK, count)
+    def chunks(count, channels):
+        step = max(1, _TORCH_CHUNK // channels)
+        for start in range(0, count, step):
+            yield start, min(start + step, count)
 
     def gather(flat, index, stride, buffers):
         for shift, buffer in zip((0, 1, stride, stride + 1), buffers):
@@ -114,8 +117,9 @@ def _torch_sampler():
             ctx.save_for_backward(images, rows, cols)
             flat, top_left, dr, dc, stride = prepare(images, rows, cols)
             out = torch.empty((len(top_left), flat.shape[1]), dtype=flat.dtype, device=flat.device)
-            buffers = [flat.new_empty((min(_TORCH_CHUNK, len(top_left)), flat.shape[1])) for _ in range(4)]
-            for start, stop in chunks(len(top_left)):
+            size = min(max(1, _TORCH_CHUNK // flat.shape[1]), len(top_left))
+            buffers = [flat.new_empty((size, flat.shape[1])) for _ in range(4)]
+            for start, stop in chunks(len(top_left), flat.shape[1]):
                 tl, tr, bl, br = gather(flat, top_left[start:stop], stride, buffers)
                 tl.lerp_(tr, dc[start:stop])  # top-left + dc (top-right - top-left): exact at dc = 0 and 1
                 bl.lerp_(br, dc[start:stop])
@@ -133,8 +137,9 @@ def _torch_sampler():
             if ctx.needs_input_grad[1] or ctx.needs_input_grad[2]:
                 g_dr = torch.empty(count, dtype=torch.float32, device=flat.device)
                 g_dc = torch.empty(count, dtype=torch.float32, device=flat.device)
-                buffers = [flat.new_empty((min(_TORCH_CHUNK, count), channels)) for _ in range(4)]
-                for start, stop in chunks(count):
+                size = min(max(1, _TORCH_CHUNK // channels), count)
+                buffers = [flat.new_empty((size, channels)) for _ in range(4)]
+                for start, stop in chunks(count, channels):
                     tl, tr, bl, br = gather(flat, top_left[start:stop], stride, buffers)
                     up, dr_k, dc_k = upstream[start:stop], dr[start:stop], dc[start:stop]
                     tr -= tl  # d out / d dc = (1 - dr)(tr - tl) + dr (br - bl)

@@ -86,7 +86,7 @@ def test_backend_sampler_equals_keras_ops_sampler(monkeypatch):
     """TensorFlow's custom gradient and PyTorch's chunked Function give the plain keras.ops sampler's values and gradients."""
     from keras_stvideo.layers import _bilinear
 
-    monkeypatch.setattr(_bilinear, "_TORCH_CHUNK", 5)  # several chunks and a partial one on PyTorch
+    monkeypatch.setattr(_bilinear, "_TORCH_CHUNK", 15)  # 5 samples of 3 channels: several chunks and a partial one
     rng = np.random.default_rng(5)
     images = rng.random((2, 5, 6, 3)).astype("float32")
     rows = rng.uniform(-2.5, 6.5, (2, 4, 7)).astype("float32")
