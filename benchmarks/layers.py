@@ -17,6 +17,19 @@ Prints one JSON line per case and mode: the best wall time and the least
 process CPU time of ``--repeats`` steps and their ratios to Conv2D. On a
 machine shared with other jobs the CPU-time ratio is the steadier one.
 
+``step_flops`` counts the multiply-adds (2 FLOPs each) of the step's
+convolutions and products, forward and backward, and leaves out the sampling
+and the elementwise work; gradients flow to the weights, and to a layer's input
+only when an earlier layer needs them (the model's input needs none). Conv2D:
+forward + kernel gradient, 2 x 2 B H W k^2 C F. DeformableConv2D: its offset
+convolution (same shapes, 2 N = 50 outputs: forward + kernel gradient) plus the
+(B H W, N C) x (N C, F) product, its gradient for the samples (which the offsets
+need) and for the kernel: 2 + 3 = 5 such products, so at least 2.5 Conv2D steps
+of arithmetic before any sampling. ``fraction_of_arithmetic_limit`` is
+``step_flops`` over the step's CPU seconds times one core's peak float32 FLOP/s
+(benchmarks/machine.py: clock x 32 FLOPs per cycle with AVX2 + FMA or AMD's
+AVX-512).
+
     KERAS_BACKEND=tensorflow python benchmarks/layers.py [--batch 32] [--repeats 5]
 """
 
@@ -31,7 +44,21 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from benchmarks.machine import cpu_description, peak_flops  # noqa: E402
 from keras_stvideo.layers import ConvOffset2D, DeformableConv2D, SpatialTransformer  # noqa: E402
+
+
+def step_flops(case, batch, size=64, channels=20, filters=50, kernel=5):
+    """Multiply-add FLOPs of one training step of ``case`` (see the module docstring); None if not counted."""
+    contraction = 2 * batch * size * size * kernel * kernel * channels  # per output channel
+    if case == "conv2d_5x5_20to50":
+        return 2 * contraction * filters
+    if case == "deformable_conv2d_5x5_20to50":
+        return 2 * contraction * 2 * kernel * kernel + 3 * contraction * filters
+    if case == "conv_offset2d_20ch_then_conv2d":
+        offsets = 2 * 2 * batch * size * size * 3 * 3 * channels * 2 * channels  # 3 x 3, C -> 2 C, no input gradient
+        return offsets + 3 * contraction * filters  # the Conv2D also passes a gradient to ConvOffset2D
+    return None
 
 
 def cpu_seconds():
@@ -63,6 +90,11 @@ def main():
     parser.add_argument("--modes", nargs="+", default=["keras_default"], choices=["keras_default", "xla"],
                         help="xla: also compile the whole step (slow to compile on CPU: XLA constant-folds the convolutions)")
     args = parser.parse_args()
+    model_name, flags, mhz, cores = cpu_description()
+    peak, per_cycle = peak_flops(model_name, flags, mhz, cores)
+    core_peak = peak / cores
+    print(json.dumps({"cpu": model_name, "cores": cores, "mhz": mhz, "flops_per_cycle_per_core": per_cycle,
+                      "peak_float32_flops_per_core_estimate": core_peak}), flush=True)
     rng = np.random.default_rng(0)
     x20 = rng.random((args.batch, 64, 64, 20)).astype("float32")
     x1 = rng.random((args.batch, 64, 64, 1)).astype("float32")
@@ -80,12 +112,15 @@ def main():
         baseline = step_time(cases[0][1], x20, args.repeats, jit)
         for name, make_layer, x in cases:
             wall, cpu = baseline if name == cases[0][0] else step_time(make_layer, x, args.repeats, jit)
+            flops = step_flops(name, args.batch)
             print(json.dumps({
                 "case": name, "mode": mode, "backend": keras.backend.backend(), "batch": args.batch,
                 "step_seconds": round(wall, 4), "conv2d_step_seconds": round(baseline[0], 4),
                 "ratio_to_conv2d": round(wall / baseline[0], 2),
                 "step_cpu_seconds": round(cpu, 4), "conv2d_step_cpu_seconds": round(baseline[1], 4),
                 "cpu_ratio_to_conv2d": round(cpu / baseline[1], 2),
+                "step_flops": flops,
+                "fraction_of_arithmetic_limit": None if flops is None or cpu <= 0 else round(flops / (cpu * core_peak), 3),
             }), flush=True)
 
 

@@ -30,7 +30,6 @@ per-call overhead leave it below the arithmetic.
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
@@ -38,42 +37,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from benchmarks.machine import cpu_description, peak_flops  # noqa: E402
 from keras_stvideo.data.mnist import load_embedded_digits  # noqa: E402
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST  # noqa: E402
 from tests.data.moving_mnist_reference import canvas_reference_render, reference_render  # noqa: E402
 
 WARP_FLOPS_PER_PIXEL = 21
-
-
-def cpu_description():
-    """(model name, flags, MHz, cores) from /proc/cpuinfo, or what platform knows."""
-    model, flags, mhz = platform.processor() or platform.machine(), set(), None
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                key, _, value = line.partition(":")
-                key, value = key.strip(), value.strip()
-                if key == "model name":
-                    model = value
-                elif key == "flags":
-                    flags = set(value.split())
-                elif key == "cpu MHz" and mhz is None:
-                    mhz = float(value)
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return model, flags, mhz, cores
-
-
-def peak_flops(model, flags, mhz, cores):
-    """Peak float32 FLOP/s estimate and FLOPs per cycle per core."""
-    if "avx512f" in flags and "AMD" not in model:
-        per_cycle = 64
-    elif "avx2" in flags and "fma" in flags:
-        per_cycle = 32
-    else:
-        per_cycle = 8
-    return (cores * (mhz or 2000.0) * 1e6 * per_cycle), per_cycle
 
 
 def frame_flops(variant, size):

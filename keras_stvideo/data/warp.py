@@ -43,38 +43,53 @@ def bilinear_sample(images, rows, cols, out=None):
     step = max(1, _SAMPLE_CHUNK // max(1, shape[1] * shape[2]))
     padded = np.zeros((min(step, num_frames), height + 3, width + 3), np.float32)
     index_type = np.int32 if padded.size < 2**31 else np.int64
+    # Flat indices are computed in floating point: exact below 2**24 in float32 (a chunk of small frames).
+    index_float = np.float32 if padded.size <= 2**24 else np.float64
+    # Scratch arrays made once and written in place (out=): fresh temporaries of this size would each be
+    # mapped and zeroed by the operating system on every chunk.
+    scratch_shape = (min(step, num_frames),) + shape[1:]
+    r, c, dr, dc, top, right, bottom = (np.empty(scratch_shape, np.float32) for _ in range(7))
+    base, index, column = np.empty(scratch_shape, index_type), np.empty(scratch_shape, index_float), np.empty(
+        scratch_shape, index_float
+    )
+    frame_offsets = np.arange(min(step, num_frames), dtype=index_float)[:, None, None] * index_float(frame_size)
     for start in range(0, num_frames, step):
         stop = min(start + step, num_frames)
-        padded[: stop - start, 1:-2, 1:-2] = images[start:stop]
-        flat = padded[: stop - start].reshape(-1)
-        r = np.clip(rows[start:stop], -1.0, height, dtype=np.float32)
-        r += np.float32(1.0)
-        c = np.clip(cols[start:stop], -1.0, width, dtype=np.float32)
-        c += np.float32(1.0)
-        # r, c >= 0, so truncation is the floor; the second ring of zeros holds the +1 corner of r = height + 1.
-        r0 = r.astype(index_type)
-        c0 = c.astype(index_type)
-        dr = np.subtract(r, r0, dtype=np.float32)
-        dc = np.subtract(c, c0, dtype=np.float32)
-        base = r0
-        base *= index_type(stride)
-        base += c0
-        base += np.arange(stop - start, dtype=index_type)[:, None, None] * index_type(frame_size)
+        n = stop - start
+        padded[:n, 1:-2, 1:-2] = images[start:stop]
+        flat = padded[:n].reshape(-1)
+        rn, cn, drn, dcn, topn, rightn, bottomn, basen, indexn, columnn = (
+            a[:n] for a in (r, c, dr, dc, top, right, bottom, base, index, column)
+        )
+        np.clip(rows[start:stop], -1.0, height, out=rn, dtype=np.float32)
+        rn += np.float32(1.0)
+        np.clip(cols[start:stop], -1.0, width, out=cn, dtype=np.float32)
+        cn += np.float32(1.0)
+        # r, c >= 0; the second ring of zeros holds the +1 corner of r = height + 1. The flat index
+        # floor(r) * stride + floor(c) + frame offset is an exact integer in ``index_float``.
+        np.floor(rn, out=indexn)
+        np.subtract(rn, indexn, out=drn, casting="same_kind")
+        np.floor(cn, out=columnn)
+        np.subtract(cn, columnn, out=dcn, casting="same_kind")
+        indexn *= index_float(stride)
+        indexn += columnn
+        indexn += frame_offsets[:n]
+        np.copyto(basen, indexn, casting="unsafe")
         # Shifted views of ``flat`` read the other three corners with the same indices. mode="clip"
         # only skips numpy's bounds check: every index is inside by construction.
-        top = np.take(flat, base, mode="clip")
-        right = np.take(flat[1:], base, mode="clip")
-        right -= top
-        right *= dc
-        top += right  # top-left + dc * (top-right - top-left): exact when dc == 0
-        bottom = np.take(flat[stride:], base, mode="clip")
-        right = np.take(flat[stride + 1 :], base, mode="clip")
-        right -= bottom
-        right *= dc
-        bottom += right
-        bottom -= top
-        bottom *= dr
-        np.add(top, bottom, out=out[start:stop])
+        np.take(flat, basen, mode="clip", out=topn)
+        np.take(flat[1:], basen, mode="clip", out=rightn)
+        rightn -= topn
+        rightn *= dcn
+        topn += rightn  # top-left + dc * (top-right - top-left): exact when dc == 0
+        np.take(flat[stride:], basen, mode="clip", out=bottomn)
+        np.take(flat[stride + 1 :], basen, mode="clip", out=rightn)
+        rightn -= bottomn
+        rightn *= dcn
+        bottomn += rightn
+        bottomn -= topn
+        bottomn *= drn
+        np.add(topn, bottomn, out=out[start:stop])
     return out
 
 
@@ -93,7 +108,7 @@ def gaussian_kernel(size, sigma):
     return kernel / kernel.sum()
 
 
-_SMOOTH_CHUNK = 16  # fields smoothed at a time: their temporaries stay in the CPU's cache
+_SMOOTH_CHUNK = 32  # fields smoothed at a time: their temporaries stay in the CPU's cache
 
 
 def uniform_fields(rng, num_frames, size):
@@ -128,40 +143,102 @@ def elastic_displacements(rng, num_frames, size, alpha, sigma, kernel_size):
     25 px standard deviation); None is the untruncated Gaussian of Simard et al.
     (cut at 4 sigma; fields of about 5 px inside the canvas at sigma 10, alpha
     300). The Gaussian is separable, so each field is smoothed along rows then
-    columns, in float32, a few dozen fields at a time (elementwise, so the result
-    does not depend on the chunking).
+    columns, in float32, a few fields at a time; every output is the same sum in
+    the same order whatever the chunking and the memory layout (``_smooth_fields``).
     """
-    # The draws of uniform_fields, mapped to [-1, 1) chunk by chunk below, where they are in the cache.
+    # The draws of uniform_fields, mapped to [-1, 1) chunk by chunk, where they are in the cache.
     draws = _draw_uint16(rng, 2 * num_frames * size * size).reshape(2 * num_frames, size, size)
-    fields = np.empty((2 * num_frames, size, size), np.float32)
     kernel_1d = gaussian_kernel(kernel_size, sigma)
-    kernel_size = len(kernel_1d)
     row_kernel = kernel_1d.astype(np.float32)
     col_kernel = (alpha * kernel_1d).astype(np.float32)  # alpha is applied once, in the second pass
-    pad = kernel_size // 2
-    rows_padded = np.zeros((_SMOOTH_CHUNK, size + 2 * pad, size), np.float32)
-    cols_padded = np.zeros((_SMOOTH_CHUNK, size, size + 2 * pad), np.float32)
-    pair = np.empty((_SMOOTH_CHUNK, size, size), np.float32)
-    for start in range(0, len(fields), _SMOOTH_CHUNK):
-        stop = min(start + _SMOOTH_CHUNK, len(fields))
-        n = stop - start
-        interior = rows_padded[:n, pad : pad + size]
-        np.multiply(draws[start:stop], np.float32(1.0 / 32768.0), out=interior, dtype=np.float32)
-        interior -= np.float32(1.0)
-        # The kernel is symmetric: taps k and 2 pad - k share a weight, so they are added first.
-        smoothed = cols_padded[:n, :, pad : pad + size]
-        np.multiply(rows_padded[:n, pad : pad + size], row_kernel[pad], out=smoothed)
-        for k in range(pad):
-            np.add(rows_padded[:n, k : k + size], rows_padded[:n, 2 * pad - k : 2 * pad - k + size], out=pair[:n])
-            pair[:n] *= row_kernel[k]
-            smoothed += pair[:n]
-        target = fields[start:stop]
-        np.multiply(cols_padded[:n, :, pad : pad + size], col_kernel[pad], out=target)
-        for k in range(pad):
-            np.add(cols_padded[:n, :, k : k + size], cols_padded[:n, :, 2 * pad - k : 2 * pad - k + size], out=pair[:n])
-            pair[:n] *= col_kernel[k]
-            target += pair[:n]
+    fields = np.empty((2 * num_frames, size, size), np.float32)
+    _smooth_fields(draws, row_kernel, col_kernel, fields)
     return fields.reshape(2, num_frames, size, size)
+
+
+def _symmetric_taps(shifted, kernel, out, pair):
+    """``out = kernel[p] x_p + sum_k kernel[k] (x_k + x_{2p-k})`` (k < p), ``shifted(k)`` being ``x_k``.
+
+    A symmetric kernel of ``2 p + 1`` taps: taps k and 2 p - k share a weight, so
+    they are added first. Every caller sums in this order, so the fields do not
+    depend on the layout the taps are read from.
+    """
+    pad = len(kernel) // 2
+    np.multiply(shifted(pad), kernel[pad], out=out)
+    for k in range(pad):
+        np.add(shifted(k), shifted(2 * pad - k), out=pair)
+        pair *= kernel[k]
+        out += pair
+
+
+def _smooth_fields(draws, row_kernel, col_kernel, fields):
+    """``fields[i] = col_kernel (x) (row_kernel (x) (draws[i] / 32768 - 1))``: separable 'same' correlation, zero padding.
+
+    Each numpy call runs over one long contiguous stretch of memory, so the
+    per-call and per-row overheads of numpy vanish:
+
+    * short kernels (the literal 7 taps): a few fields are laid out with a
+      zero border of ``p`` pixels on every side, one after another; a shift by
+      ``k`` rows is then a shift of the flat buffer by ``k`` row lengths, and a
+      shift by ``k`` columns a shift by ``k`` elements (the border columns
+      receive sums that are never read back).
+    * long kernels (the untruncated 81 taps of the smooth reading, where a full
+      border would quadruple the work): rows are padded only, each pass smooths
+      along rows, and the result is transposed in between and at the end.
+    """
+    count, size, _ = draws.shape
+    pad = len(row_kernel) // 2
+    scale, shift = np.float32(1.0 / 32768.0), np.float32(1.0)
+    if 4 * pad <= size:
+        side = size + 2 * pad
+        area, body = side * side, size * side  # a padded field; its ``size`` inner rows
+        chunk = max(1, _SMOOTH_CHUNK)
+        margin = pad * side + pad  # the largest shift, so that every shifted view stays in the buffer
+        padded = np.zeros(chunk * area + 2 * margin + pad * side, np.float32)
+        rows = np.zeros(chunk * area + 2 * margin + pad * side, np.float32)
+        pair = np.empty((chunk, body), np.float32)
+        smoothed = np.empty((chunk, body), np.float32)
+
+        def inner_rows(buffer, n, offset):
+            # (n, body): the inner rows of n padded fields, shifted by ``offset`` elements.
+            start = margin + pad * side + offset
+            return buffer[start : start + n * area].reshape(n, area)[:, :body]
+
+        views = {}
+        for start in range(0, count, chunk):
+            stop = min(start + chunk, count)
+            n = stop - start
+            if n not in views:  # the shifted views, made once per chunk length
+                views = {n: (
+                    padded[margin : margin + n * area].reshape(n, side, side)[:, pad : pad + size, pad : pad + size],
+                    [inner_rows(padded, n, (k - pad) * side) for k in range(2 * pad + 1)],
+                    inner_rows(rows, n, 0),
+                    [inner_rows(rows, n, k - pad) for k in range(2 * pad + 1)],
+                )}
+            fields_in, row_taps, rows_out, col_taps = views[n]
+            np.multiply(draws[start:stop], scale, out=fields_in, dtype=np.float32)
+            fields_in -= shift
+            _symmetric_taps(row_taps.__getitem__, row_kernel, rows_out, pair[:n])
+            _symmetric_taps(col_taps.__getitem__, col_kernel, smoothed[:n], pair[:n])
+            fields[start:stop] = smoothed[:n].reshape(n, size, side)[:, :, pad : pad + size]
+        return fields
+    chunk = max(1, _SMOOTH_CHUNK)
+    plane = size * size
+    padded = np.zeros((2, chunk, size + 2 * pad, size), np.float32)
+    flat = padded.reshape(2, chunk, -1)
+    smoothed = np.empty((chunk, size, size), np.float32)
+    pair = np.empty((chunk, plane), np.float32)
+    for start in range(0, count, chunk):
+        stop = min(start + chunk, count)
+        n = stop - start
+        np.multiply(draws[start:stop], scale, out=padded[0, :n, pad : pad + size], dtype=np.float32)
+        padded[0, :n, pad : pad + size] -= shift
+        for which, kernel in enumerate((row_kernel, col_kernel)):
+            _symmetric_taps(lambda k: flat[which, :n, k * size : k * size + plane], kernel,
+                            smoothed[:n].reshape(n, plane), pair[:n])
+            target = padded[1, :n, pad : pad + size] if which == 0 else fields[start:stop]
+            np.copyto(target, smoothed[:n].transpose(0, 2, 1))
+    return fields
 
 
 def warp_canvases(frames, angles, scales, displacements=None, shifts=None):

@@ -76,8 +76,11 @@ class ConvOffset2D(keras.layers.Layer):
         rows = ops.reshape(ops.arange(height, dtype="float32"), (1, -1, 1, 1))
         cols = ops.reshape(ops.arange(width, dtype="float32"), (1, 1, -1, 1))
         # Each channel becomes its own one-channel image: (B * C, H, W, 1).
-        sample_rows = ops.reshape(ops.transpose(rows + offsets[..., 0], (0, 3, 1, 2)), (-1, height, width))
-        sample_cols = ops.reshape(ops.transpose(cols + offsets[..., 1], (0, 3, 1, 2)), (-1, height, width))
+        # unstack, not offsets[..., 0]: TensorFlow's gradient of a strided slice scatters into a zero
+        # tensor of the whole offsets' shape, once per slice.
+        offset_r, offset_c = ops.unstack(offsets, 2, axis=-1)
+        sample_rows = ops.reshape(ops.transpose(rows + offset_r, (0, 3, 1, 2)), (-1, height, width))
+        sample_cols = ops.reshape(ops.transpose(cols + offset_c, (0, 3, 1, 2)), (-1, height, width))
         images = ops.reshape(ops.transpose(inputs, (0, 3, 1, 2)), (-1, height, width, 1))
         sampled = ops.reshape(bilinear_sample(images, sample_rows, sample_cols), (batch, channels, height, width))
         return ops.transpose(sampled, (0, 2, 3, 1))

@@ -141,14 +141,20 @@ class DeformableConv2D(keras.layers.Layer):
         base_r = ops.arange(out_h, dtype=dtype) * sh - top
         base_c = ops.arange(out_w, dtype=dtype) * sw - left
         offsets = ops.cast(ops.reshape(offsets, (batch, out_h, out_w, kh * kw, 2)), dtype)
-        rows = base_r[None, :, None, None] + taps_r[None, None, None, :] + offsets[..., 0]
-        cols = base_c[None, None, :, None] + taps_c[None, None, None, :] + offsets[..., 1]
+        # unstack, not offsets[..., 0]: TensorFlow's gradient of a strided slice scatters into a zero
+        # tensor of the whole offsets' shape, once per slice (slower than the sampler on CPU).
+        offset_r, offset_c = ops.unstack(offsets, 2, axis=-1)
+        rows = base_r[None, :, None, None] + taps_r[None, None, None, :] + offset_r
+        cols = base_c[None, None, :, None] + taps_c[None, None, None, :] + offset_c
         n_taps = kh * kw
         sampled = bilinear_sample(
             inputs, ops.reshape(rows, (batch, out_h, out_w * n_taps)), ops.reshape(cols, (batch, out_h, out_w * n_taps))
         )  # (B, Ho, Wo * N, C)
-        sampled = ops.reshape(sampled, (batch, out_h, out_w, n_taps * channels))
+        # One 2-D (B Ho Wo, N C) x (N C, F) product: a batched product broadcasting the kernel over (B, Ho)
+        # would make TensorFlow's gradient form one (N C, F) kernel gradient per (b, row) and then sum them.
+        sampled = ops.reshape(sampled, (-1, n_taps * channels))
         outputs = ops.matmul(sampled, ops.reshape(self.kernel, (n_taps * channels, self.filters)))
+        outputs = ops.reshape(outputs, (batch, out_h, out_w, self.filters))
         if self.use_bias:
             outputs = outputs + self.bias
         return self.activation(outputs)

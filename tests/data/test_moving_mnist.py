@@ -328,3 +328,23 @@ def test_cli_rejects_bad_preview(tmp_path):
     )
     assert result.returncode == 2 and ".gif or .mp4" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("size, kernel_size", [(16, 7), (11, 7), (10, None)])  # bordered flat layout, transposed passes
+def test_elastic_smoothing_layouts_and_chunks_agree(monkeypatch, size, kernel_size):
+    """Both smoothing layouts give scipy's zero-padded separable correlation, the same bytes for any chunking."""
+    from scipy import ndimage
+
+    from keras_stvideo.data import warp
+
+    fields = elastic_displacements(np.random.default_rng(4), 5, size, alpha=300.0, sigma=2.0, kernel_size=kernel_size)
+    monkeypatch.setattr(warp, "_SMOOTH_CHUNK", 3)  # 10 fields: three full chunks and a partial one
+    rechunked = elastic_displacements(np.random.default_rng(4), 5, size, alpha=300.0, sigma=2.0, kernel_size=kernel_size)
+    np.testing.assert_array_equal(fields, rechunked)
+    raw = uniform_fields(np.random.default_rng(4), 5, size).astype(np.float64)
+    kernel = gaussian_kernel(kernel_size, 2.0)
+    for index in np.ndindex(2, 5):
+        expected = 300.0 * ndimage.correlate1d(
+            ndimage.correlate1d(raw[index], kernel, axis=0, mode="constant"), kernel, axis=1, mode="constant"
+        )
+        np.testing.assert_allclose(fields[index], expected, rtol=1e-5, atol=1e-4)

@@ -80,3 +80,29 @@ def test_gradients_match_numpy():
             np.testing.assert_allclose(g_rows[0, i, j], slope_r @ w, atol=1e-3)
             np.testing.assert_allclose(g_cols[0, i, j], slope_c @ w, atol=1e-3)
     np.testing.assert_allclose(g_images, expected_images, atol=1e-5)
+
+
+def test_backend_sampler_equals_keras_ops_sampler(monkeypatch):
+    """TensorFlow's custom gradient and PyTorch's chunked Function give the plain keras.ops sampler's values and gradients."""
+    from keras_stvideo.layers import _bilinear
+
+    monkeypatch.setattr(_bilinear, "_TORCH_CHUNK", 15)  # 5 samples of 3 channels: several chunks and a partial one
+    rng = np.random.default_rng(5)
+    images = rng.random((2, 5, 6, 3)).astype("float32")
+    rows = rng.uniform(-2.5, 6.5, (2, 4, 7)).astype("float32")
+    cols = rng.uniform(-2.5, 7.5, (2, 4, 7)).astype("float32")
+    weights = rng.normal(size=(2, 4, 7, 3)).astype("float32")
+
+    def loss(sampler, x, r, c):
+        return ops.sum(ops.multiply(sampler(x, r, c), weights))
+
+    np.testing.assert_allclose(ops.convert_to_numpy(bilinear_sample(images, rows, cols)),
+                               ops.convert_to_numpy(_bilinear._bilinear_sample(images, rows, cols)), atol=1e-6)
+    fast = gradients(lambda x, r, c: loss(bilinear_sample, x, r, c), images, rows, cols)
+    plain = gradients(lambda x, r, c: loss(_bilinear._bilinear_sample, x, r, c), images, rows, cols)
+    for a, b in zip(fast, plain):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    # Coordinates only (the images need no gradient, as in a first layer): the image gradient is skipped.
+    fast = gradients(lambda r, c: loss(bilinear_sample, images, r, c), rows, cols)
+    for a, b in zip(fast, plain[1:]):
+        np.testing.assert_allclose(a, b, atol=1e-5)
