@@ -142,7 +142,7 @@ def test_theta_scale_starts_at_the_identity_and_scales_the_head():
     assert SpatialTransformer.from_config(layer.get_config()).theta_scale == 0.1
 
 
-def _theta_moves(theta_scale, steps=3):
+def _theta_moves(theta_scale, steps=1):
     """How far the mean theta moves in ``steps`` Adadelta(1.0) steps of a small STN classifier."""
     rng = np.random.default_rng(9)
     x = rng.random((16, 32, 32, 1)).astype("float32")
@@ -162,8 +162,9 @@ def _theta_moves(theta_scale, steps=3):
 def test_theta_scale_is_a_learning_rate_multiplier_on_theta_under_adadelta():
     # Adadelta's steps do not depend on the gradient's scale (section IV-A trains every CNN with it at rate 1),
     # so scaling the head's output by k moves theta k times as fast: what keeps STN-LeNet's transforms from
-    # spreading out of the frame (docs/faithfulness.md). Only about k: Adadelta's epsilon and the layers below
-    # the head, which start to move once its kernel is non-zero, bend the ratio a little.
+    # spreading out of the frame (docs/faithfulness.md). One step: the layers below the head get no gradient
+    # while its kernel is zero, so theta moves only through the head (0.097 on TensorFlow, 0.098 on JAX; after
+    # a few steps the layers below move too and the ratio drifts).
     plain, slowed = _theta_moves(1.0), _theta_moves(0.1)
     assert plain > 1e-4
-    assert 0.05 < slowed / plain < 0.15, slowed / plain
+    assert 0.08 < slowed / plain < 0.12, slowed / plain
