@@ -41,7 +41,8 @@ class SpatialTransformer(keras.layers.Layer):
     pixels (the align-corners convention). With the identity theta and
     ``output_size`` equal to the input size the layer returns its input exactly;
     samples outside the input are zero. theta starts at the identity: the last
-    fully connected layer has a zero kernel and the bias [1, 0, 0, 0, 1, 0].
+    fully connected layer has a zero kernel and the bias [1, 0, 0, 0, 1, 0]
+    (divided by ``theta_scale``), and ``theta = theta_scale * Dense(6)(features)``.
 
     Args:
         output_size: (height, width) of the output (32 x 32, paper 002 section II-A).
@@ -51,6 +52,11 @@ class SpatialTransformer(keras.layers.Layer):
             of paper 002's reference [1] (2 max-pooling, 2 convolution, 2 fully
             connected layers with the head), see ``default_localization_network``.
         return_theta: also return theta, shape (batch, 2, 3).
+        theta_scale: theta is the theta head's output times this factor (1: Jaderberg et al.). With the
+            optimisers whose steps do not depend on the gradient's scale (Adadelta, Adam, RMSProp), a factor
+            k < 1 makes theta move k times as fast as the head's own weights: a learning-rate multiplier
+            k on the theta head. STN-LeNet uses 0.1 (docs/faithfulness.md: with Adadelta 1.0 and k = 1 the
+            per-frame transforms spread until they sample outside the frame, where no gradient flows).
 
     Input: (batch, height, width, channels). Output: (batch, out_h, out_w, channels).
 
@@ -63,8 +69,12 @@ class SpatialTransformer(keras.layers.Layer):
         Shan & Atanasov 2017, section II-A and Fig. 2.
     """
 
-    def __init__(self, output_size=(32, 32), localization_network=None, return_theta=False, **kwargs):
+    def __init__(self, output_size=(32, 32), localization_network=None, return_theta=False, theta_scale=1.0,
+                 **kwargs):
         super().__init__(**kwargs)
+        if not isinstance(theta_scale, (int, float)) or isinstance(theta_scale, bool) or not theta_scale > 0:
+            raise ValueError(f"theta_scale must be a positive number, got {theta_scale!r}")
+        self.theta_scale = float(theta_scale)
         if output_size is not None:
             if len(tuple(output_size)) != 2 or any(int(s) < 1 for s in output_size):
                 raise ValueError(f"output_size must be None or two positive integers, got {output_size!r}")
@@ -93,7 +103,8 @@ class SpatialTransformer(keras.layers.Layer):
         self.theta_head = keras.layers.Dense(
             6,
             kernel_initializer="zeros",
-            bias_initializer=keras.initializers.Constant([1.0, 0.0, 0.0, 0.0, 1.0, 0.0]),
+            bias_initializer=keras.initializers.Constant([1.0 / self.theta_scale, 0.0, 0.0, 0.0,
+                                                          1.0 / self.theta_scale, 0.0]),
             name="theta",
         )
         self.theta_head.build(feature_shape)
@@ -104,7 +115,10 @@ class SpatialTransformer(keras.layers.Layer):
     def compute_theta(self, inputs, training=None):
         """theta of shape (batch, 2, 3) for ``inputs``."""
         features = self.localization_network(inputs, training=training)
-        return ops.reshape(self.theta_head(features), (-1, 2, 3))
+        theta = self.theta_head(features)
+        if self.theta_scale != 1.0:
+            theta = theta * self.theta_scale
+        return ops.reshape(theta, (-1, 2, 3))
 
     def call(self, inputs, training=None):
         theta = self.compute_theta(inputs, training=training)
@@ -146,6 +160,7 @@ class SpatialTransformer(keras.layers.Layer):
             {
                 "output_size": self.output_size,
                 "return_theta": self.return_theta,
+                "theta_scale": self.theta_scale,
                 "localization_network": (
                     keras.saving.serialize_keras_object(self.localization_network)
                     if self._custom_localization

@@ -118,9 +118,53 @@ def test_time_distributed():
         ({"output_size": (0, 3)}, None, "output_size"),
         ({}, (2, 32, 32), "rank 4"),
         ({}, (2, 16, 16, 1), "at least 28"),
+        ({"theta_scale": 0.0}, (2, 32, 32, 1), "theta_scale"),
+        ({"theta_scale": "0.1"}, (2, 32, 32, 1), "theta_scale"),
     ],
 )
 def test_errors(kwargs, shape, match):
     with pytest.raises(ValueError, match=match):
         layer = SpatialTransformer(**kwargs)
         layer(np.zeros(shape, "float32"))
+
+
+def test_theta_scale_starts_at_the_identity_and_scales_the_head():
+    x = np.random.default_rng(7).random((2, 30, 30, 1)).astype("float32")
+    layer = SpatialTransformer(output_size=None, theta_scale=0.1)
+    np.testing.assert_array_equal(ops.convert_to_numpy(layer(x)), x)  # identity start, exactly
+    kernel = np.random.default_rng(8).normal(size=(50, 6)).astype("float32")
+    bias = np.array([9, 1, -2, 0.5, 11, 3], "float32")
+    layer.theta_head.set_weights([kernel, bias])
+    features = ops.convert_to_numpy(layer.localization_network(x))
+    expected = 0.1 * (features @ kernel + bias)
+    np.testing.assert_allclose(ops.convert_to_numpy(layer.compute_theta(x)).reshape(2, 6), expected, rtol=1e-5,
+                               atol=1e-6)
+    assert SpatialTransformer.from_config(layer.get_config()).theta_scale == 0.1
+
+
+def _theta_moves(theta_scale, steps=1):
+    """How far the mean theta moves in ``steps`` Adadelta(1.0) steps of a small STN classifier."""
+    rng = np.random.default_rng(9)
+    x = rng.random((16, 32, 32, 1)).astype("float32")
+    y = rng.integers(0, 3, 16)
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((32, 32, 1))
+    stn = SpatialTransformer(output_size=(16, 16), theta_scale=theta_scale)
+    outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.Flatten()(stn(inputs)))
+    model = keras.Model(inputs, outputs)
+    model.compile(keras.optimizers.Adadelta(1.0), "sparse_categorical_crossentropy")
+    before = ops.convert_to_numpy(stn.compute_theta(x))
+    for _ in range(steps):
+        model.train_on_batch(x, y)
+    return np.abs(ops.convert_to_numpy(stn.compute_theta(x)) - before).mean()
+
+
+def test_theta_scale_is_a_learning_rate_multiplier_on_theta_under_adadelta():
+    # Adadelta's steps do not depend on the gradient's scale (section IV-A trains every CNN with it at rate 1),
+    # so scaling the head's output by k moves theta k times as fast: what keeps STN-LeNet's transforms from
+    # spreading out of the frame (docs/faithfulness.md). One step: the layers below the head get no gradient
+    # while its kernel is zero, so theta moves only through the head (0.097 on TensorFlow, 0.098 on JAX; after
+    # a few steps the layers below move too and the ratio drifts).
+    plain, slowed = _theta_moves(1.0), _theta_moves(0.1)
+    assert plain > 1e-4
+    assert 0.08 < slowed / plain < 0.12, slowed / plain

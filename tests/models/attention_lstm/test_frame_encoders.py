@@ -130,6 +130,32 @@ def test_fine_tuning_from_a_pydataset_trains_cnn_and_lstm_together():
         trainer.fit(data)
 
 
+
+@pytest.mark.slow  # 115 s on the shared 2 cores (load 15)
+def test_fine_tuning_after_a_frozen_stage_two_on_the_same_trainer_learns():
+    # The order of benchmarks/shan2017_compare.py: stage 1, a frozen stage 2 (which freezes the CNN and compiles
+    # the head alone), then the CNN and the head reset to their starting weights and trained end to end. The
+    # H200 run (JAX) collapsed every such row to the label prior; this guards that, on each backend, the second
+    # fit trains every CNN weight, lowers the loss and does not answer one class for every video.
+    keras.utils.set_random_seed(0)
+    (x_digits, y_digits), _ = load_embedded_digits()
+    trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10, lstm_units=16)
+    trainer.pretrain(ScaledMNIST(x_digits[:640], y_digits[:640], batch_size=32, canvas_size=32,
+                                 zoom_range=(1.0, 1.2)), epochs=1, verbose=0)
+    pretrained, initial_head = trainer.frame_encoder.get_weights(), trainer.head.get_weights()
+    x, y = small_moving_mnist(100, "train", 4)
+    trainer.fit(x, y, epochs=1, batch_size=50, verbose=0)  # frozen
+    assert not trainer.frame_encoder.trainable
+    trainer.frame_encoder.set_weights(pretrained)
+    trainer.head.set_weights(initial_head)
+    loss_before = trainer.evaluate(x, y)["loss"]
+    history = trainer.fit(x, y, epochs=3, batch_size=25, fine_tune=True, verbose=0)
+    assert len(trainer.model.trainable_variables) == 6 + 5  # conv1, conv2, fc 500 (+ biases); LSTM and softmax
+    assert all(np.abs(a - b).max() > 0 for a, b in zip(pretrained[:6], trainer.frame_encoder.get_weights()[:6]))
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert trainer.evaluate(x, y)["loss"] < loss_before - 0.1
+    assert len(np.unique(trainer.predict(x).argmax(axis=1))) > 3
+
 def test_cosine_schedule_follows_its_formula():
     optimizer = rmsprop(1e-3, "cosine", steps=8)
     for step in (0, 2, 4, 6, 8, 9):
@@ -225,3 +251,26 @@ def test_cnn_lstm_names_a_bad_size():
             build_cnn_lstm(cnn, **kwargs)
     model = build_cnn_lstm(cnn, np.int64(3), num_classes=4)  # numpy integers are integers
     assert model.input.shape == (None, 3, 16, 16, 1) and model.output.shape == (None, 4)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason="theta_scale=0.1 is not a reliable fix: of three such runs on the CPU two "
+                   "learned (55.8%, 62.0% with seed 1) and this one (seed 0, the layer as committed) collapsed to 12.6%")
+def test_stn_lenet_learns_its_digits_under_the_papers_adadelta(shared_mnist_path):
+    # Stage 1 as section IV-A (Adadelta 1.0) on 6,000 Scaled MNIST digits, 2 epochs of batch 32. With the plain
+    # theta head (theta_scale=1) the same run drove the per-digit transforms out of the frame near the end of
+    # epoch 1 and stayed at the commonest digit (12.6% on these held-out digits; LeNet: 74.9%); on all
+    # 60,000 digits the GPU run ended at 11.4%.
+    from keras_stvideo.data.mnist import load_mnist
+
+    (x_train, y_train), (x_test, y_test) = load_mnist(shared_mnist_path)
+    x = make_scaled_mnist(x_train[:6000], np.random.default_rng(0))
+    held_out = make_scaled_mnist(x_test[:1000], np.random.default_rng(1))
+    keras.utils.set_random_seed(0)
+    model = build_stn_lenet()
+    model.compile(keras.optimizers.Adadelta(1.0), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y_train[:6000].astype("int64"), batch_size=32, epochs=2, verbose=0)
+    accuracy = np.mean(np.argmax(model.predict(held_out, verbose=0), axis=1) == y_test[:1000])
+    assert accuracy > 0.4, accuracy
+    theta = keras.ops.convert_to_numpy(model.get_layer("stn").compute_theta(held_out[:256]))
+    assert np.abs(theta[:, :, 2]).max() < 0.5  # every digit's view stays inside the frame
