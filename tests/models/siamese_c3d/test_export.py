@@ -14,6 +14,7 @@ SMALL = (4, 16, 16, 3)
 
 RELOAD = """
 import sys, numpy as np, keras_stvideo
+from tests.markers import needs_tensorflow
 model = keras_stvideo.load_model(sys.argv[1])
 x = np.load(sys.argv[2])
 inputs = (x, x[::-1]) if type(model).__name__ == "SiameseC3D" else x
@@ -60,6 +61,8 @@ def test_saved_siamese_resumes_training_with_its_own_step(tmp_path):
     assert "positive_hinge" in history and "pair_accuracy" in history
 
 
+@needs_tensorflow("the SavedModel is exported and served with TensorFlow itself (on JAX Keras converts through "
+                  "jax2tf, PyTorch needs torch_xla)")
 @pytest.mark.parametrize("name", ["tower", "siamese", "classifier"])
 def test_saved_model_export_serves_the_same_predictions(tmp_path, name):
     model = _models()[name]

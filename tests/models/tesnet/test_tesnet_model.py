@@ -11,6 +11,7 @@ import pytest
 from keras_stvideo import build_tesnet, build_tsn
 from keras_stvideo.layers import TemporalSqueeze
 from keras_stvideo.models.tesnet.tesnet_model import TABLE1_PLACEMENTS, endpoint_layers, tesnet_macs
+from tests.markers import needs_tensorflow
 
 # TF-slim's documented end point shapes at 299 x 299 (inception_resnet_v2.py docstring / Szegedy et al. Fig. 9-17).
 SLIM_SHAPES_299 = {
@@ -165,6 +166,7 @@ def _round_trip(tmp_path, model):
     np.testing.assert_allclose(np.asarray(served), expected, atol=1e-5)
 
 
+@needs_tensorflow("keras.layers.TFSMLayer, which reloads the SavedModel, runs on TensorFlow only")
 @pytest.mark.slow  # a SavedModel export of Inception-ResNet-V2 takes minutes on the shared 2-core machine
 @pytest.mark.parametrize("setting", [1, 2, 3, 4, 5])
 def test_round_trips_other_settings(tmp_path, setting):
