@@ -9,12 +9,12 @@ import pytest
 
 from keras_stvideo import build_cnn_lstm, build_dcn_lenet, build_lenet, build_stn_lenet
 from keras_stvideo.commands.export import export_and_check
+from tests.markers import needs_tensorflow
 
 BUILDERS = {"lenet": build_lenet, "stn": build_stn_lenet, "dcn": build_dcn_lenet}
 
 RELOAD = """
 import sys, numpy as np, keras, keras_stvideo
-from tests.markers import needs_tensorflow
 model = keras.saving.load_model(sys.argv[1])
 np.save(sys.argv[3], model.predict(np.load(sys.argv[2]), verbose=0))
 """

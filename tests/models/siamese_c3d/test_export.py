@@ -9,12 +9,12 @@ import pytest
 import tensorflow as tf
 
 from keras_stvideo.models.siamese_c3d import build_c3d_classifier, build_c3d_small, build_siamese_c3d
+from tests.markers import needs_tensorflow
 
 SMALL = (4, 16, 16, 3)
 
 RELOAD = """
 import sys, numpy as np, keras_stvideo
-from tests.markers import needs_tensorflow
 model = keras_stvideo.load_model(sys.argv[1])
 x = np.load(sys.argv[2])
 inputs = (x, x[::-1]) if type(model).__name__ == "SiameseC3D" else x
