@@ -21,6 +21,10 @@ SLIM_SHAPES_299 = {
     "Block_A": (35, 35, 320),
     "Block_B": (17, 17, 1088),
 }
+# Each test builds Inception-ResNet-V2 (55 M weights): 15-45 CPU-s a build on JAX and PyTorch, too long to repeat
+# there in CI (the builder's cross-backend checks are in tests/test_backends.py, slow).
+pytestmark = pytest.mark.backend_costly
+
 SMALL = 75  # Inception-ResNet-V2's smallest input
 NUM_CLASSES = 5
 _CACHE = {}
