@@ -21,6 +21,15 @@ def _c3d_small():
     return keras_stvideo.build_c3d_small((4, 16, 16, 3), filters=(4,) * 5, fc_units=16)
 
 
+def _tesnet_small_backbone():
+    """TeSNet's TS layer on the input and its consensus, with a one-convolution backbone (fast on every backend)."""
+    import keras
+
+    frames = keras.Input((16, 16, 3))
+    backbone = keras.Model(frames, keras.layers.Conv2D(4, 3, strides=2, name="only_conv")(frames))
+    return keras_stvideo.build_tesnet(3, frames=6, setting=1, backbone=backbone)
+
+
 BUILDERS = {
     "lenet": (lambda: keras_stvideo.build_lenet(input_shape=(32, 32, 1)), (32, 32, 1)),
     "stn_lenet": (lambda: keras_stvideo.build_stn_lenet(input_shape=(32, 32, 1)), (32, 32, 1)),
@@ -36,6 +45,7 @@ BUILDERS = {
     "stcsae": (lambda: keras_stvideo.build_stcsae((3, 4, 4, 1), code_units=64), (3, 4, 4, 1)),
     # Inception-ResNet-V2 at its smallest input (75 px); setting 5 puts a TS layer inside the backbone.
     "tesnet": (lambda: keras_stvideo.build_tesnet(3, frames=3, setting=5, input_size=75), (3, 75, 75, 3)),
+    "tesnet_small_backbone": (_tesnet_small_backbone, (6, 16, 16, 3)),
     "tsn": (lambda: keras_stvideo.build_tsn(3, segments=2, input_size=75), (2, 75, 75, 3)),
 }
 
