@@ -36,6 +36,13 @@ def export_and_check(model_path, out_dir, atol=1e-5, seed=0):
     import keras
     import numpy as np
 
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        raise ValueError(
+            f"stvideo export needs the TensorFlow backend, got the {backend!r} backend: it reloads the SavedModel "
+            "with keras.layers.TFSMLayer, which Keras runs on TensorFlow only; run it with KERAS_BACKEND=tensorflow "
+            "(a .keras file saved on any backend loads there)"
+        )
     model = load_model_file(model_path, "model")
     shape = tuple(model.input.shape[1:])
     if any(d is None for d in shape):

@@ -65,6 +65,8 @@ class SparsifyingLogistic(keras.layers.Layer):
             shape=tuple(input_shape[1:]),
             initializer=keras.initializers.Constant(math.log(self.initial_zeta)),
             trainable=False,
+            # Under a TensorFlow strategy every replica assigns the same value (ST-CSAE's step gathers the batch).
+            aggregation="only_first_replica",
         )
 
     def call(self, inputs, training=False):

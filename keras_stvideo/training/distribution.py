@@ -13,6 +13,15 @@ whole batch.
   its environment variables) and pass ``devices=None`` to use every device.
 - PyTorch: Keras has no data-parallel engine of its own there; a ValueError says so.
 
+Custom training steps: on JAX the step is traced once over the whole (sharded)
+batch, so a step written for one device is already exact. On TensorFlow each
+replica runs the step on its share of the batch and the optimizer sums the
+replicas' gradients, so a loss that is not Keras' own must be the replica's
+share of the whole batch's loss: ``replicas_in_sync()`` (divide a batch mean by
+it), ``replica_sum(value)`` (batch statistics such as class counts) and
+``gather_replica_batches(value)`` (a computation that runs through the batch in
+order) make it so; outside a TensorFlow strategy they do nothing.
+
 Example:
     >>> with data_parallel(2):  # doctest: +SKIP
     ...     model = keras_stvideo.build_lenet()
@@ -21,6 +30,7 @@ Example:
 """
 
 import contextlib
+import functools
 import os
 
 
@@ -54,6 +64,16 @@ def local_devices():
                      "Keras distribution engine (set KERAS_BACKEND=tensorflow or jax)")
 
 
+@functools.lru_cache(maxsize=None)
+def _mirrored_strategy(devices):
+    """One MirroredStrategy per device set and process: a second strategy over the same devices starts its
+    collective operations' keys afresh, and its first all-reduce then meets the first strategy's
+    ("Shape mismatch in the collective instance")."""
+    import tensorflow as tf
+
+    return tf.distribute.MirroredStrategy(devices=list(devices))
+
+
 @contextlib.contextmanager
 def data_parallel(devices=None):
     """Train data-parallel over ``devices`` (a count, or None for all) inside this context.
@@ -78,12 +98,52 @@ def data_parallel(devices=None):
         yield None
         return
     if backend == "tensorflow":
-        import tensorflow as tf
-
-        strategy = tf.distribute.MirroredStrategy(devices=chosen)
+        strategy = _mirrored_strategy(tuple(chosen))
         with strategy.scope():
             yield strategy
         return
     distribution = keras.distribution.DataParallel(devices=chosen)
     with distribution.scope():
         yield distribution
+
+
+def _tf_replica_context():
+    """TensorFlow's replica context when a step runs in one with several replicas, else None."""
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return None
+    import tensorflow as tf
+
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return None
+    return context
+
+
+def replicas_in_sync():
+    """How many TensorFlow replicas share the current step's batch (1 outside a strategy and on JAX/PyTorch)."""
+    context = _tf_replica_context()
+    return 1 if context is None else context.num_replicas_in_sync
+
+
+def replica_sum(value):
+    """``value`` summed over the replicas of a TensorFlow strategy step (the whole batch's sum); ``value`` elsewhere."""
+    context = _tf_replica_context()
+    return value if context is None else context.all_reduce("SUM", value)
+
+
+def gather_replica_batches(value):
+    """``(whole, start)``: the whole batch (the replicas' shares in batch order) and where this replica's rows start.
+
+    MirroredStrategy gives replica r the r-th contiguous share of each batch, so
+    ``whole[start:start + len(value)]`` is ``value``. Outside a TensorFlow strategy: ``(value, 0)``.
+    """
+    context = _tf_replica_context()
+    if context is None:
+        return value, 0
+    import tensorflow as tf
+
+    sizes = context.all_gather(tf.shape(value)[:1], axis=0)
+    start = tf.reduce_sum(sizes[: context.replica_id_in_sync_group])
+    return context.all_gather(value, axis=0), start

@@ -3,6 +3,7 @@
 * ``class_balanced_hinge_terms`` / ``class_balanced_hinge_loss``: the hinge loss
   of Paul et al. 2018 (paper 004), Eq. 2, whose weights C_i depend on the batch's
   composition (1/N_p for positive pairs, 1/N_n for negative ones).
+* ``class_balanced_hinge_sums``: its sums and counts, for a batch split over devices.
 * ``frobenius_norm``: ||W||_F over a list of weight tensors (Eq. 2's regulariser).
 """
 
@@ -56,14 +57,23 @@ def class_balanced_hinge_terms(y_true, y_pred):
         traced step (where values are unknown) such a batch gives NaN.
     """
     check_pair_labels(y_true)
+    positive_sum, positives, negative_sum, negatives = class_balanced_hinge_sums(y_true, y_pred)
+    return positive_sum / positives, negative_sum / negatives
+
+
+def class_balanced_hinge_sums(y_true, y_pred):
+    """``(sum of the positive pairs' hinges, N_p, sum of the negative pairs' hinges, N_n)`` of a batch.
+
+    The pieces of ``class_balanced_hinge_terms``, for a batch split over several
+    devices: sum N_p and N_n over the devices before dividing (``SiameseC3D`` does).
+    """
     y_pred = ops.reshape(ops.convert_to_tensor(y_pred), (-1,))
     y_true = ops.cast(ops.reshape(ops.convert_to_tensor(y_true), (-1,)), y_pred.dtype)
     hinge = ops.relu(1.0 - y_true * y_pred)
     is_positive = ops.cast(y_true > 0, y_pred.dtype)
     is_negative = 1.0 - is_positive
-    positive = ops.sum(is_positive * hinge) / ops.sum(is_positive)
-    negative = ops.sum(is_negative * hinge) / ops.sum(is_negative)
-    return positive, negative
+    return (ops.sum(is_positive * hinge), ops.sum(is_positive), ops.sum(is_negative * hinge),
+            ops.sum(is_negative))
 
 
 def class_balanced_hinge_loss(y_true, y_pred):

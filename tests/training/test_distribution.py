@@ -19,16 +19,22 @@ SCRIPT = pathlib.Path(__file__).with_name("distribution_step.py")
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_data_parallel_step_matches_one_device(backend):
+    """Keras' own step (LeNet) and the two custom ones (Siamese C3D's compute_loss, ST-CSAE's train_step)."""
     if importlib.util.find_spec(backend) is None:
         pytest.skip(f"the {backend} backend's package is not installed")
     env = dict(os.environ, KERAS_BACKEND=backend, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run([sys.executable, str(SCRIPT)], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600)
+    models = ["lenet", "siamese_c3d", "stcsae"]
+    result = subprocess.run([sys.executable, str(SCRIPT), *models], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert len(report["devices"]) == 2
-    assert report["moved"] > 1e-4  # the step changed the weights ...
-    assert report["difference"] < 1e-5  # ... and two devices changed them exactly as one did
+    reports = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [report["model"] for report in reports] == models
+    for report in reports:
+        assert len(report["devices"]) == 2
+        assert report["moved"] > 1e-4, report  # the step changed the weights ...
+        assert report["difference"] < 1e-5, report  # ... and two devices changed them exactly as one did
+        for key, value in report["single_logs"].items():  # and logged the same metrics
+            assert abs(report["parallel_logs"][key] - value) < 1e-5, report
 
 
 def test_device_count_is_checked():

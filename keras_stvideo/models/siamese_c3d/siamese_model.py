@@ -25,7 +25,8 @@ backend (tests/models/siamese_c3d/test_backends.py).
 import keras
 from keras import layers, ops
 
-from keras_stvideo.training.losses import class_balanced_hinge_terms, frobenius_norm
+from keras_stvideo.training.distribution import replica_sum, replicas_in_sync
+from keras_stvideo.training.losses import check_pair_labels, class_balanced_hinge_sums, frobenius_norm
 
 REGULARIZATION = 0.0005  # lambda in Eq. 2 (paper 004, section 2)
 HEAD_UNITS = 64  # "output of first fc layer in R^64" (section 2)
@@ -124,18 +125,30 @@ class SiameseC3D(keras.Model):
         """Eq. 2: the class-balanced hinge over the batch (C_i from its N_p and N_n) + lambda ||W||_F."""
         if y is None:
             raise ValueError("SiameseC3D needs pair labels y (+1 positive, -1 negative) to compute Eq. 2's loss")
-        positive, negative = class_balanced_hinge_terms(y, y_pred)
+        positive, negative = self._hinge_shares(y, y_pred)
         penalty = ops.cast(self.regularization_term(), positive.dtype)
         # Tracked here, where the weights are live on every backend (JAX's stateless metric update runs
         # without them); Keras collects metric updates made in compute_loss on all three backends.
         self.regularization_tracker.update_state(penalty)
-        loss = positive + negative + penalty
+        extra = penalty
         if self.losses:
-            loss = loss + ops.sum(ops.stack([ops.cast(l, loss.dtype) for l in self.losses]))
-        return loss
+            extra = extra + ops.sum(ops.stack([ops.cast(l, penalty.dtype) for l in self.losses]))
+        # Under a TensorFlow strategy the replicas' losses are summed: each adds its share of the hinge terms
+        # and 1/replicas of the batch-independent terms (1 replica, and always on JAX and PyTorch: the whole loss).
+        return positive + negative + extra / replicas_in_sync()
+
+    def _hinge_shares(self, y, y_pred):
+        """This replica's share of Eq. 2's two hinge terms, with C_i from the whole batch's N_p and N_n.
+
+        On one device (and on JAX, whose step sees the whole sharded batch) these are the terms themselves.
+        """
+        check_pair_labels(y)
+        positive_sum, positives, negative_sum, negatives = class_balanced_hinge_sums(y, y_pred)
+        counts = replica_sum(ops.stack([positives, negatives]))
+        return positive_sum / counts[0], negative_sum / counts[1]
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        positive, negative = class_balanced_hinge_terms(y, y_pred)
+        positive, negative = (replica_sum(share) for share in self._hinge_shares(y, y_pred))
         y_flat = ops.reshape(ops.cast(y, y_pred.dtype), (-1,))
         t_flat = ops.reshape(y_pred, (-1,))
         correct = ops.cast(ops.equal(t_flat > 0, y_flat > 0), "float32")

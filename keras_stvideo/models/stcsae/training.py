@@ -47,6 +47,7 @@ import numpy as np
 from keras import ops
 
 from keras_stvideo.layers.sparsifying_logistic import SparsifyingLogistic
+from keras_stvideo.training.distribution import gather_replica_batches, replicas_in_sync
 
 SUPPORTED_BACKENDS = ("tensorflow", "jax", "torch")
 
@@ -294,7 +295,13 @@ class STCSAE(keras.Model):
     def _terms(self, patches, code, training):
         """Energy terms for the parameter update (differentiable in encoder and decoder), and the sparsity."""
         prediction = self.encoder(patches)
-        sparse = ops.stop_gradient(self.logistic(code, training=training))
+        # The logistic's running normaliser runs through the batch in order: under a TensorFlow strategy it runs
+        # through the whole batch (gathered from the replicas), so that every replica sees the one-device codes.
+        whole, start = gather_replica_batches(code) if training else (code, 0)
+        sparse = self.logistic(whole, training=training)
+        if whole is not code:
+            sparse = ops.slice(sparse, (start, 0), ops.shape(code))
+        sparse = ops.stop_gradient(sparse)
         reconstruction = self.decoder(sparse)
         predict = ops.mean(ops.square(code - prediction))
         rebuild = ops.mean(ops.square(self._flat(patches) - self._flat(reconstruction)))
@@ -327,7 +334,9 @@ class STCSAE(keras.Model):
         patches, code = self._search_and_code(data)
         with tf.GradientTape() as tape:
             energy, predict, rebuild, sparsity = self._terms(patches, code, training=True)
-        gradients = tape.gradient(energy, self.trainable_variables)
+            # Under a strategy each replica holds a share of the batch and the optimizer sums their gradients.
+            share = energy / replicas_in_sync()
+        gradients = tape.gradient(share, self.trainable_variables)
         self.optimizer.apply(gradients, self.trainable_variables)
         return self._update_metrics(energy, predict, rebuild, sparsity)
 

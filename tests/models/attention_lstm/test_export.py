@@ -9,6 +9,7 @@ import pytest
 
 from keras_stvideo import build_cnn_lstm, build_dcn_lenet, build_lenet, build_stn_lenet
 from keras_stvideo.commands.export import export_and_check
+from tests.markers import needs_tensorflow
 
 BUILDERS = {"lenet": build_lenet, "stn": build_stn_lenet, "dcn": build_dcn_lenet}
 
@@ -44,6 +45,7 @@ def test_keras_round_trip_in_a_fresh_process(tmp_path, name, video):
     np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), expected)
 
 
+@needs_tensorflow("keras.layers.TFSMLayer, which reloads the SavedModel, runs on TensorFlow only")
 @pytest.mark.parametrize("name", ["stn", "dcn"])
 def test_savedmodel_export_serves_same_predictions(tmp_path, name):
     model = _model(name, video=True)
@@ -55,6 +57,8 @@ def test_savedmodel_export_serves_same_predictions(tmp_path, name):
     np.testing.assert_allclose(np.asarray(served(x)), model.predict(x, verbose=0), atol=1e-5)
 
 
+@needs_tensorflow("stvideo export checks its SavedModel with keras.layers.TFSMLayer (TensorFlow only); "
+                  "tests/test_backends.py checks its error on the other backends")
 def test_export_command_and_errors(tmp_path):
     model = build_lenet(input_shape=(32, 32, 1))
     model.save(tmp_path / "lenet.keras")

@@ -179,6 +179,7 @@ def test_cosine_schedule_spans_all_epochs_of_stage_two(fine_tune):
         trainer.fit(x, y, fine_tune=fine_tune, lr_schedule="step")
 
 
+@pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_short_two_stage_training_beats_chance():
     keras.utils.set_random_seed(0)
     (x_digits, y_digits), _ = load_embedded_digits()

@@ -99,6 +99,7 @@ def test_quick_command_line_defaults():
         settings_from_args(parser.parse_args(["--videos-per-class", "0"]))
 
 
+@pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_quick_command_prints_one_line_per_step_and_keeps_both_configurations(tmp_path, shared_mnist_path):
     env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}  # a user's shell
     result = subprocess.run(
@@ -143,6 +144,7 @@ def test_paper_table_is_complete():
         assert set(row) == {"lenet", "stn", "dcn"}
 
 
+@pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_reproduce_command_writes_tables(tmp_path):
     result = reproduce(tmp_path, "--variants", "rotation", "--protocols", "clean")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -157,6 +159,7 @@ def test_reproduce_command_writes_tables(tmp_path):
     assert "no classifier can exceed 55% accuracy" in (tmp_path / "results.md").read_text()
 
 
+@pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_reproduce_best_configuration_options(tmp_path):
     result = reproduce(tmp_path, "--variants", "rotation_scaling", "--protocols", "clean", "--label-order", "sorted",
                        "--fine-tune", "--train-videos", "60", "--lstm-units", "16", "--learning-rate", "1e-4",
@@ -171,6 +174,7 @@ def test_reproduce_best_configuration_options(tmp_path):
     assert "Labels sorted" in (tmp_path / "results.md").read_text()
 
 
+@pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_reproduce_fresh_videos_every_epoch_and_save_the_model(tmp_path):
     result = reproduce(tmp_path, "--variants", "normal", "--protocols", "paper", "--label-order", "sorted",
                        "--fine-tune", "--train-videos", "40", "--fresh-videos", "--epochs", "2", "--save-models",
@@ -198,6 +202,7 @@ def test_reproduce_fresh_videos_every_epoch_and_save_the_model(tmp_path):
     assert accuracy == pytest.approx(row["test_accuracy"], abs=100 / len(labels))
 
 
+@pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_mixed_precision_run_keeps_softmax_float32_and_restores_the_policy(tmp_path):
     settings = ReproductionSettings(settings_per_class=1, pretrain_samples=128, lstm_epochs=2, lstm_units=8,
                                     label_order="sorted", lr_schedule="cosine", mixed_precision=True)
@@ -223,6 +228,7 @@ class Interrupted(Exception):
     pass
 
 
+@pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_an_interrupted_reproduction_resumes_from_its_backup(tmp_path):
     settings = ReproductionSettings(settings_per_class=1, pretrain_samples=128, pretrain_epochs=2, lstm_epochs=2,
                                     lstm_units=8, label_order="sorted", fine_tune=True, train_videos=20,
@@ -253,6 +259,7 @@ def test_an_interrupted_reproduction_resumes_from_its_backup(tmp_path):
         run(settings=settings, seed=1, backup_dir=backup)
 
 
+@pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_a_saved_run_continues_with_init_model(tmp_path):
     settings = ReproductionSettings(settings_per_class=1, pretrain_samples=128, lstm_epochs=1, lstm_units=8,
                                     label_order="sorted", fine_tune=True)

@@ -6,6 +6,7 @@ from keras import ops
 from keras_stvideo import build_fstcn
 from keras_stvideo.models.fstcn.fstcn_model import build_fstcn_auxiliary, build_lower_scls, fstcn_optimizer
 from keras_stvideo.training.optimizers import CaffeSGD
+from tests.markers import needs_tensorflow
 
 SMALL = dict(input_size=112, fc_units=(32, 16), fusion_units=16)
 
@@ -127,13 +128,20 @@ def test_short_training_beats_chance():
     assert accuracy >= 0.75  # chance is 0.5
 
 
-def test_keras_round_trip_and_savedmodel(tmp_path):
+def test_keras_round_trip(tmp_path):
     model = build_fstcn(3, **SMALL)
     x = small_pair(seed=3)
     expected = model.predict(x, verbose=0)
     model.save(tmp_path / "fstcn.keras")
     reloaded = keras.saving.load_model(tmp_path / "fstcn.keras")
     np.testing.assert_array_equal(reloaded.predict(x, verbose=0), expected)
+
+
+@needs_tensorflow("keras.layers.TFSMLayer, which reloads the SavedModel, runs on TensorFlow only")
+def test_savedmodel_serves_the_same_predictions(tmp_path):
+    model = build_fstcn(3, **SMALL)
+    x = small_pair(seed=3)
+    expected = model.predict(x, verbose=0)
     model.export(str(tmp_path / "served"), format="tf_saved_model", verbose=False)
     served = keras.layers.TFSMLayer(str(tmp_path / "served"), call_endpoint="serve")
     np.testing.assert_allclose(np.asarray(served(x)), expected, atol=1e-5)

@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 from keras_stvideo.models.siamese_c3d import build_c3d_classifier, build_c3d_small, build_siamese_c3d
+from tests.markers import needs_tensorflow
 
 SMALL = (4, 16, 16, 3)
 
@@ -60,6 +61,8 @@ def test_saved_siamese_resumes_training_with_its_own_step(tmp_path):
     assert "positive_hinge" in history and "pair_accuracy" in history
 
 
+@needs_tensorflow("the SavedModel is exported and served with TensorFlow itself (on JAX Keras converts through "
+                  "jax2tf, PyTorch needs torch_xla)")
 @pytest.mark.parametrize("name", ["tower", "siamese", "classifier"])
 def test_saved_model_export_serves_the_same_predictions(tmp_path, name):
     model = _models()[name]

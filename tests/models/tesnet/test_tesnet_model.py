@@ -11,6 +11,7 @@ import pytest
 from keras_stvideo import build_tesnet, build_tsn
 from keras_stvideo.layers import TemporalSqueeze
 from keras_stvideo.models.tesnet.tesnet_model import TABLE1_PLACEMENTS, endpoint_layers, tesnet_macs
+from tests.markers import needs_tensorflow
 
 # TF-slim's documented end point shapes at 299 x 299 (inception_resnet_v2.py docstring / Szegedy et al. Fig. 9-17).
 SLIM_SHAPES_299 = {
@@ -20,6 +21,10 @@ SLIM_SHAPES_299 = {
     "Block_A": (35, 35, 320),
     "Block_B": (17, 17, 1088),
 }
+# Each test builds Inception-ResNet-V2 (55 M weights): 15-45 CPU-s a build on JAX and PyTorch, too long to repeat
+# there in CI (the builder's cross-backend checks are in tests/test_backends.py, slow).
+pytestmark = pytest.mark.backend_costly
+
 SMALL = 75  # Inception-ResNet-V2's smallest input
 NUM_CLASSES = 5
 _CACHE = {}
@@ -165,6 +170,7 @@ def _round_trip(tmp_path, model):
     np.testing.assert_allclose(np.asarray(served), expected, atol=1e-5)
 
 
+@needs_tensorflow("keras.layers.TFSMLayer, which reloads the SavedModel, runs on TensorFlow only")
 @pytest.mark.slow  # a SavedModel export of Inception-ResNet-V2 takes minutes on the shared 2-core machine
 @pytest.mark.parametrize("setting", [1, 2, 3, 4, 5])
 def test_round_trips_other_settings(tmp_path, setting):
