@@ -30,6 +30,7 @@ def _model(name, video):
     return build_cnn_lstm(cnn, sequence_length=3) if video else cnn
 
 
+@pytest.mark.backend_costly  # a fresh Python process per case; cross-backend loading has its own test
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 @pytest.mark.parametrize("video", [False, True])
 def test_keras_round_trip_in_a_fresh_process(tmp_path, name, video):

@@ -30,6 +30,7 @@ def _models():
     return {"tower": tower, "siamese": siamese, "classifier": classifier}
 
 
+@pytest.mark.backend_costly  # a fresh Python process per case; cross-backend loading has its own test
 @pytest.mark.parametrize("name", ["tower", "siamese", "classifier"])
 def test_keras_round_trip_in_a_fresh_process(tmp_path, name):
     model = _models()[name]
