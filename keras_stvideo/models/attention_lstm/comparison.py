@@ -8,7 +8,7 @@ REDUCED = ("LeNet-LSTM trained end to end on RGB frames with RMSProp 1e-3 (secti
            "Scaled-MNIST stage 1 (motion has no per-frame label to pre-train on) and LSTM(64) instead of "
            "LSTM(8) (8 units hold too little of a 16-frame motion)")
 LSTM_UNITS = 64
-OPTIMIZER, LEARNING_RATE = "rmsprop", 1e-3
+OPTIMIZER, LEARNING_RATE = "adam", 1e-4
 
 
 def make_optimizer():
