@@ -178,11 +178,38 @@ def markdown_table(rows, settings):
     return "\n".join(lines)
 
 
-def save_comparison(rows, settings, out_dir, seconds):
-    """Write comparison.json and comparison.md atomically into ``out_dir``; return their paths."""
+def merge_comparison(previous, rows, settings, seconds):
+    """``previous`` (a comparison.json payload of the same settings) with its rows of the methods in ``rows``
+    replaced by ``rows``: the payload to save after rerunning some methods (``stvideo compare --merge``).
+
+    The payload keeps the previous run's ``seconds`` and lists every rerun in ``reruns`` (methods, seconds).
+    """
+    import dataclasses
+
+    if previous.get("settings") != dataclasses.asdict(settings):
+        raise ValueError(f"--merge needs a comparison of the same settings: expected {dataclasses.asdict(settings)}, "
+                         f"got {previous.get('settings')}")
+    fresh = {row["method"]: row for row in rows}
+    merged = [fresh.pop(row["method"], row) for row in previous["rows"]]
+    merged += list(fresh.values())  # methods the previous run did not have
+    order = list(METHODS)
+    merged.sort(key=lambda row: order.index(row["method"]) if row["method"] in order else len(order))
+    reruns = list(previous.get("reruns", [])) + [{"methods": [row["method"] for row in rows], "seconds": seconds}]
+    return {"settings": previous["settings"], "seconds": previous["seconds"], "rows": merged, "reruns": reruns}
+
+
+def save_comparison(rows, settings, out_dir, seconds, reruns=()):
+    """Write comparison.json and comparison.md atomically into ``out_dir``; return their paths.
+
+    ``reruns``: the methods rerun later and merged into this table (``merge_comparison``), listed below it.
+    """
     from keras_stvideo.utils.results import write_results
 
     payload = {"settings": dataclasses.asdict(settings), "seconds": seconds, "rows": rows}
+    notes = f"\n\nThe whole comparison took {seconds / 60:.1f} minutes.\n"
+    if reruns:
+        payload["reruns"] = list(reruns)
+        notes += "".join(f"Rerun later and merged into the table (`--merge`): {', '.join(rerun['methods'])}, "
+                         f"in {rerun['seconds'] / 60:.1f} minutes.\n" for rerun in reruns)
     return write_results(out_dir, payload, "# Five methods on generated motion clips\n\n"
-                         + markdown_table(rows, settings)
-                         + f"\n\nThe whole comparison took {seconds / 60:.1f} minutes.\n", stem="comparison")
+                         + markdown_table(rows, settings) + notes, stem="comparison")

@@ -83,3 +83,40 @@ def test_reference_model_is_the_motion_clips_test_model():
     # Conv3D 3x3x3 on 6 channels (frames and differences) -> 16, then 16 -> 32, then Dense 32 -> 6
     assert model.count_params() == (27 * 6 * 16 + 16) + (27 * 16 * 32 + 32) + (32 * 6 + 6)
     assert model.get_layer("differences").output.shape[1] == 7  # frames 2..T minus frames 1..T-1
+
+
+def test_merge_replaces_only_the_rerun_methods(tmp_path):
+    settings = comparison.CompareSettings.smoke()
+    row = {"status": "measured", "paper": "p", "reduced": "r", "accuracy": 20.0, "train_accuracy": 20.0,
+           "parameters": 10, "train_seconds": 1.0, "clips_per_second": 5.0}
+    previous = {"settings": comparison.dataclasses.asdict(settings), "seconds": 600.0,
+                "rows": [dict(row, method="fstcn"), dict(row, method="tesnet")]}
+    merged = comparison.merge_comparison(previous, [dict(row, method="fstcn", accuracy=55.0)], settings, 120.0)
+    assert [(r["method"], r["accuracy"]) for r in merged["rows"]] == [("fstcn", 55.0), ("tesnet", 20.0)]
+    assert merged["seconds"] == 600.0 and merged["reruns"] == [{"methods": ["fstcn"], "seconds": 120.0}]
+    with pytest.raises(ValueError, match="--merge needs a comparison of the same settings"):
+        comparison.merge_comparison(previous, [], comparison.CompareSettings.quick(), 0.0)
+    comparison.save_comparison(merged["rows"], settings, tmp_path, merged["seconds"], reruns=merged["reruns"])
+    text = (tmp_path / "comparison.md").read_text()
+    assert "took 10.0 minutes" in text and "(`--merge`): fstcn, in 2.0 minutes" in text
+    assert json.loads((tmp_path / "comparison.json").read_text())["reruns"] == merged["reruns"]
+
+
+def test_compare_merge_needs_an_existing_file(tmp_path, capsys):
+    assert main(["compare", "--smoke", "--out", str(tmp_path), "--merge", str(tmp_path / "missing.json")]) == 2
+    assert "--merge must be an existing comparison.json" in capsys.readouterr().err
+
+
+def test_fstcn_pairs_are_in_caffe_pixel_range():
+    import numpy as np
+
+    from keras_stvideo.models.fstcn import comparison as fstcn
+
+    clips = np.zeros((1, 13, 32, 32, 3), np.float32)
+    clips[0, fstcn.DIFF_OFFSET:] = 1.0  # a jump from black to white: |V(i) - V(i + d)| = 1 at the first index
+    v_clip, v_diff = fstcn.clip_pairs(clips, np.zeros(1, int))
+    assert v_clip.shape == (1, fstcn.CLIP_LENGTH, fstcn.INPUT_SIZE, fstcn.INPUT_SIZE, 3)
+    np.testing.assert_allclose(v_clip[0, 0], 0.0)
+    np.testing.assert_allclose(v_clip[0, 1], 255.0)
+    np.testing.assert_allclose(v_diff[0, 0], 255.0)
+    np.testing.assert_allclose(v_diff[0, 1], 0.0)

@@ -22,6 +22,9 @@ def add_parser(subparsers):
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="out/compare", help="output folder")
+    parser.add_argument("--merge", default=None, metavar="JSON",
+                        help="a comparison.json of the same settings: write it with the rows of --methods replaced "
+                             "by this run's (rerun only the methods that changed)")
     parser.set_defaults(func=run)
     return parser
 
@@ -41,7 +44,9 @@ def settings_from_args(args):
 
 
 def check_args(args):
-    """Reject bad counts and an unusable --out before any method trains."""
+    """Reject bad counts, an unusable --out and a missing --merge file before any method trains."""
+    import os
+
     from keras_stvideo.utils.paths import check_output_folder
 
     for option in ("--train-clips", "--test-clips", "--epochs"):
@@ -49,6 +54,8 @@ def check_args(args):
         if value is not None and value < 1:
             raise ValueError(f"{option} must be positive, got {value}")
     check_output_folder(args.out, "--out")
+    if args.merge is not None and not os.path.isfile(args.merge):
+        raise ValueError(f"--merge must be an existing comparison.json, got {args.merge!r}")
 
 
 def run(args):
@@ -56,14 +63,25 @@ def run(args):
 
     check_args(args)
 
-    from keras_stvideo.comparison import markdown_table, run_comparison, save_comparison
+    import json
+
+    from keras_stvideo.comparison import markdown_table, merge_comparison, run_comparison, save_comparison
 
     settings = settings_from_args(args)
+    previous = None
+    if args.merge is not None:
+        with open(args.merge) as file:
+            previous = json.load(file)
+        merge_comparison(previous, [], settings, 0.0)  # same settings? checked before training
     start = time.perf_counter()
     rows = run_comparison(settings, methods=tuple(args.methods))
     seconds = time.perf_counter() - start
+    reruns = ()
+    if previous is not None:
+        merged = merge_comparison(previous, rows, settings, seconds)
+        rows, seconds, reruns = merged["rows"], merged["seconds"], merged["reruns"]
     print()
     print(markdown_table(rows, settings))
-    json_path, md_path = save_comparison(rows, settings, args.out, seconds)
+    json_path, md_path = save_comparison(rows, settings, args.out, seconds, reruns=reruns)
     print(f"\n{seconds / 60:.1f} minutes; wrote {json_path} and {md_path}")
     return 0
