@@ -22,8 +22,6 @@ volume's last frame). ``PairMiningDataset`` serves the mined batches to
 """
 
 import dataclasses
-import math
-import pathlib
 
 import keras
 import numpy as np

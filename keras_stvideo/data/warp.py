@@ -12,8 +12,6 @@ video, so ``warp_digits`` warps each digit once per video and
 canvas transform sends it (see ``MovingMNIST.render``).
 """
 
-import math
-
 import numpy as np
 
 

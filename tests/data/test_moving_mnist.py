@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 import pytest
-from skimage.transform import AffineTransform, rotate, warp
+from skimage.transform import rotate, warp
 
 from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence

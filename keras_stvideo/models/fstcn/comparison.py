@@ -60,8 +60,6 @@ def _latest_start(clips):
 
 def train(task):
     """Train a reduced FstCN on ``task`` (random pair starts each epoch); return (model, predict)."""
-    import keras
-
     from keras_stvideo.models.fstcn.fstcn_model import build_fstcn, build_lower_scls
 
     latest = _latest_start(task.x_train)

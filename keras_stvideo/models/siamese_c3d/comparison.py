@@ -64,8 +64,6 @@ def volumes_at(videos, starts, frames):
 
 def train(task):
     """Pre-train a narrow Siamese C3D on unlabelled pairs, fine-tune a classifier from its tower; (model, predict)."""
-    import keras
-
     from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_classifier, build_c3d_small
     from keras_stvideo.models.siamese_c3d.siamese_model import build_siamese_c3d
     from keras_stvideo.models.siamese_c3d.training import adam

@@ -49,8 +49,6 @@ def settings_from_args(args):
 
 
 def run(args):
-    import pathlib
-
     from keras_stvideo.models.siamese_c3d import experiment
 
     from keras_stvideo.utils.paths import check_input_file, check_output_folder

@@ -130,7 +130,6 @@ def test_fine_tuning_from_a_pydataset_trains_cnn_and_lstm_together():
         trainer.fit(data)
 
 
-
 @pytest.mark.slow  # 115 s on the shared 2 cores (load 15)
 def test_fine_tuning_after_a_frozen_stage_two_on_the_same_trainer_learns():
     # The order of benchmarks/shan2017_compare.py: stage 1, a frozen stage 2 (which freezes the CNN and compiles
@@ -155,6 +154,7 @@ def test_fine_tuning_after_a_frozen_stage_two_on_the_same_trainer_learns():
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert trainer.evaluate(x, y)["loss"] < loss_before - 0.1
     assert len(np.unique(trainer.predict(x).argmax(axis=1))) > 3
+
 
 def test_cosine_schedule_follows_its_formula():
     optimizer = rmsprop(1e-3, "cosine", steps=8)

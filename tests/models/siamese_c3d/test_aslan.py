@@ -1,7 +1,6 @@
 """ASLAN same/not-same (paper 004, Table 3, Fig. 5): ROC and AUC against brute force, the 10-fold protocol, and the
 data script plus evaluation on a generated copy in the split-file format."""
 
-import json
 import subprocess
 import sys
 import pathlib

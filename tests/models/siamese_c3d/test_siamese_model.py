@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_stvideo.models.siamese_c3d import SiameseC3D, build_c3d_classifier, build_c3d_small, build_siamese_c3d
+from keras_stvideo.models.siamese_c3d import build_c3d_classifier, build_c3d_small, build_siamese_c3d
 from tests.models.siamese_c3d.test_losses import numpy_eq2
 
 SMALL = (4, 16, 16, 3)
