@@ -26,11 +26,11 @@ class, so the class cannot be read from any single frame:
   are smaller on average.)
 
 All frames of a batch are rendered with numpy, without a Python loop over
-pixels: the world moves on a half-pixel grid, so each clip's world
-is shifted by half a pixel (bilinear, periodic) along none, one or both axes
-once, and every frame is a wrapped-around integer window of one of those four
-images (four block copies per frame); each actor is one lookup per pixel, over a window around it, in a table
-of its sprite upsampled twice (the nearest supersampled pixel: within a
+pixels: the world moves on a half-pixel grid, so each clip's world is shifted
+by half a pixel (bilinear, periodic) along none, one or both axes once, and
+every frame is a wrapped-around integer window of one of those four images
+(four block copies per frame); each actor is one lookup per pixel, over a
+window around it, in a table of its sprite upsampled twice (the nearest supersampled pixel: within a
 quarter of a sprite pixel of bilinear sampling). The result is quantised to uint8, so the same
 seed gives byte-identical clips, and ``write`` stores them losslessly (FFV1 in
 AVI) so that ``read_video`` returns exactly ``generate``'s bytes.
