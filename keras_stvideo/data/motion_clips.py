@@ -25,12 +25,12 @@ class, so the class cannot be read from any single frame:
   size is a weak hint of the zoom direction: the first frames of zoom-in clips
   are smaller on average.)
 
-All frames of a batch are rendered at once with numpy (no Python loop over
-frames or pixels): the world moves on a half-pixel grid, so each clip's world
-is shifted by half a pixel (bilinear, periodic) along none, one or both axes
-once, and every frame is a wrapped-around integer window of one of those four
-images; each actor is one lookup per pixel, over a window around it, in a table
-of its sprite upsampled twice (the nearest supersampled pixel: within a
+All frames of a batch are rendered with numpy, without a Python loop over
+pixels: the world moves on a half-pixel grid, so each clip's world is shifted
+by half a pixel (bilinear, periodic) along none, one or both axes once, and
+every frame is a wrapped-around integer window of one of those four images
+(four block copies per frame); each actor is one lookup per pixel, over a
+window around it, in a table of its sprite upsampled twice (the nearest supersampled pixel: within a
 quarter of a sprite pixel of bilinear sampling). The result is quantised to uint8, so the same
 seed gives byte-identical clips, and ``write`` stores them losslessly (FFV1 in
 AVI) so that ``read_video`` returns exactly ``generate``'s bytes.
@@ -346,28 +346,33 @@ def paint_sprites(canvas, table, sprite_index, centers, angles, extents, half_ex
         reach *= np.asarray(half_extents, np.float64)[sprite_index] * (2.0 / sprite_size)
     # A window of side B starting at floor(centre) - B // 2 reaches at least B / 2 - 2 pixels past the centre.
     sides = np.minimum(np.ceil((np.ceil(reach) + 4) / bucket) * bucket, min(height, width)).astype(np.int64)
-    pixels = canvas.reshape(num_frames * height * width, 3)
+    # Each pixel (its 3 channels) as one opaque item: gathering and scattering whole pixels with np.take and
+    # np.put is several times faster than fancy indexing of (P, 3) rows.
+    pixel_type = np.dtype((np.void, 3 * canvas.itemsize))
+    pixels = canvas.reshape(num_frames * height * width, 3).view(pixel_type).reshape(-1)
     stride = 2 * sprite_size + 2
     for side in np.unique(sides):
         frames = np.flatnonzero(sides == side)
         origin, src_r, src_c = _window_coordinates(
             sprite_size, centers[frames], angles[frames], extents[frames], int(side))
-        src_r *= np.int32(stride)
-        src_r += src_c
-        src_r += (sprite_index[frames] * (stride * stride)).astype(np.int32)[:, None, None]
-        sample = np.take(table, src_r, axis=0)  # (F, B, B, 4): 1 - alpha, premultiplied colour
+        entry = src_r.astype(np.intp)
+        entry *= stride
+        entry += src_c
+        entry += (sprite_index[frames] * (stride * stride))[:, None, None]
+        sample = np.take(table, entry, axis=0)  # (F, B, B, 4): 1 - alpha, premultiplied colour
+        keep = sample[..., 0]
         rows = (origin[:, 0, None] + np.arange(side)) % height
         cols = (origin[:, 1, None] + np.arange(side)) % width
         where = (frames * (height * width))[:, None, None] + (rows * width)[:, :, None] + cols[:, None, :]
-        under = np.take(pixels, where, axis=0).astype(np.float32)  # (F, B, B, 3)
-        for channel in range(3):  # one channel at a time: long inner loops instead of broadcasting over 3
-            plane = under[..., channel]
-            plane *= sample[..., 0]
+        under = np.take(pixels, where).view(canvas.dtype).reshape(where.shape + (3,))  # (F, B, B, 3)
+        for channel in range(3):  # one contiguous plane at a time: long inner loops
+            plane = under[..., channel].astype(np.float32)
+            plane *= keep
             plane += sample[..., 1 + channel]
-        if canvas.dtype == np.uint8:
-            np.rint(under, out=under)
-            under = under.astype(np.uint8)
-        pixels[where] = under
+            if canvas.dtype == np.uint8:
+                np.rint(plane, out=plane)
+            under[..., channel] = plane
+        np.put(pixels, where, under.view(pixel_type))
     return canvas
 
 
@@ -716,18 +721,23 @@ class MotionClips:
             phased = half_pixel_phases(world)  # (m, 4, H, W, 3), in [0, 1]: convex mixtures of colours
             phased *= np.float32(255.0)
             np.rint(phased, out=phased)
-            tiled = np.empty((4 * m, 2 * height, 2 * width, 3), np.uint8)  # each image 2 x 2 times
-            tiled[:, :height, :width] = phased.reshape(4 * m, height, width, 3)
-            tiled[:, :height, width:] = tiled[:, :height, :width]
-            tiled[:, height:] = tiled[:, :height]
-            windows = np.lib.stride_tricks.sliding_window_view(tiled, (height, width, 3), axis=(1, 2, 3))
+            images = phased.astype(np.uint8).reshape(4 * m, height, width, 3)
             offsets = chunk.world_offsets.reshape(m * t, 2)
             whole = np.floor(offsets)
             half = np.rint((offsets - whole) * 2).astype(np.int64)  # 0 or 1: the half-pixel phase
             whole = whole.astype(np.int64)
             clip_of_frame = np.repeat(np.arange(m), t)
             image = clip_of_frame * 4 + half[:, 0] * 2 + half[:, 1]
-            frames = windows[image, (-whole[:, 0]) % height, (-whole[:, 1]) % width, 0]  # (m t, H, W, 3)
+            frames = out[begin : begin + m].reshape(m * t, height, width, 3)  # a view: painted in place
+            # Frame f shows image[f] rolled by the whole offset: four block copies (the wrap-around's quadrants)
+            # straight into the output, cheaper than tiling the images and gathering windows.
+            for f, (i, r, c) in enumerate(zip(image.tolist(), ((-whole[:, 0]) % height).tolist(),
+                                              ((-whole[:, 1]) % width).tolist())):
+                source, target = images[i], frames[f]
+                target[: height - r, : width - c] = source[r:, c:]
+                target[: height - r, width - c :] = source[r:, :c]
+                target[height - r :, : width - c] = source[:r, c:]
+                target[height - r :, width - c :] = source[:r, :c]
             sprites = chunk.sprites[:, : self.num_actors].reshape(-1, 2, SPRITE_SIZE, SPRITE_SIZE)
             table = sprite_table(sprites, chunk.sprite_colors[:, : self.num_actors].reshape(-1, 3), 255.0)
             half_extents = content_half_extents(sprites)
@@ -741,7 +751,6 @@ class MotionClips:
                     chunk.actor_extents[:, :, k].reshape(m * t),
                     half_extents,
                 )
-            out[begin : begin + m] = frames.reshape(m, t, height, width, 3)
         return out
 
     def generate(self, num_clips, seed=None, labels=None, dtype="uint8", return_parameters=False):

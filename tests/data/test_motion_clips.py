@@ -173,6 +173,24 @@ def test_shift_periodic_matches_skimage_wrap():
     np.testing.assert_allclose(ours, ref, atol=1e-5)
 
 
+def test_frames_are_the_quantised_world_rolled_by_the_offsets():
+    """With invisible actors, every frame is its clip's world at the frame's half-pixel phase, np.roll-ed."""
+    gen = make(frame_size=(24, 40), num_frames=6, num_clutter=1, jitter=3.0, background_speed_range=(2.0, 4.0))
+    params = gen.sample_parameters(3)
+    params.sprites[:, 0] = 0.0  # the actor: alpha 0 leaves the world untouched, exactly
+    params.world_offsets[0, :3] = [[0.0, 0.0], [-24.0, 40.0], [0.5, -39.5]]  # no wrap, whole turns, edges
+    x = gen.render(params)
+    phases = half_pixel_phases(gen.render_worlds(params)) * np.float32(255.0)
+    phases = np.rint(phases).astype(np.uint8)
+    for i in range(3):
+        for j in range(gen.num_frames):
+            offset = params.world_offsets[i, j]
+            whole = np.floor(offset)
+            half = np.rint((offset - whole) * 2).astype(int)
+            expected = np.roll(phases[i, half[0] * 2 + half[1]], whole.astype(int), axis=(0, 1))
+            np.testing.assert_array_equal(x[i, j], expected)
+
+
 def test_upsample_twice_is_bilinear_at_the_new_centres():
     rng = np.random.default_rng(2)
     image = rng.random((5, 6)).astype(np.float32)
