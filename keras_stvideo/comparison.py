@@ -22,6 +22,8 @@ import dataclasses
 import importlib
 import time
 
+from keras_stvideo.utils.validation import check_positive_int
+
 # method name -> recipe module; in the order of the papers' publication
 METHODS = {
     "stcsae": "keras_stvideo.models.stcsae.comparison",
@@ -51,9 +53,7 @@ class CompareSettings:
 
     def __post_init__(self):
         for name in ("train_clips", "test_clips", "frame_size", "num_frames", "epochs", "batch_size"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            check_positive_int(getattr(self, name), name)
 
     @classmethod
     def quick(cls):
