@@ -187,6 +187,11 @@ def make_deadline_callback(deadline, start):
     return Deadline()
 
 
+def _converged(curve, min_gain):
+    """Stage 1 has converged once an epoch adds less than ``min_gain`` points of held-out accuracy."""
+    return len(curve) > 1 and curve[-1] - max(curve[:-1]) < min_gain
+
+
 def pretrain(name, mnist, args, state_dir, log, start):
     """Stage 1 to convergence; returns (trainer, record)."""
     import keras
@@ -194,6 +199,8 @@ def pretrain(name, mnist, args, state_dir, log, start):
     from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
     from keras_stvideo.models.attention_lstm.frame_encoders import FRAME_ENCODERS
     from keras_stvideo.models.attention_lstm.training import TwoStageTrainer
+    from keras_stvideo.training.epoch_backup import DatasetEpochSync, EpochBackup, initial_epoch
+    from keras_stvideo.utils.atomic import atomic_path
 
     keras.utils.set_random_seed(args.seed)
     trainer = TwoStageTrainer(FRAME_ENCODERS[name](), 5, lstm_units=args.lstm_units)
@@ -217,18 +224,33 @@ def pretrain(name, mnist, args, state_dir, log, start):
         digits = pre_rendered_digits(pretrain.frames, np.asarray(y_train[:count]), args.pretrain_batch_size, args.seed)
     else:
         digits = ScaledMNIST(x_train[:count], y_train[:count], batch_size=args.pretrain_batch_size, seed=args.seed)
-    t0 = time.perf_counter()
-    curve, state = [], {"stopped": "max epochs"}
+    # An epoch of DCN-LeNet takes about half an hour on 2 CPU cores: keep every finished epoch (weights, optimizer,
+    # held-out curve) so that the same command resumes an interrupted stage 1 at its next epoch.
+    resume = []
+    progress_path = None
+    if state_dir is not None:
+        resume = [DatasetEpochSync(digits), EpochBackup(pathlib.Path(state_dir) / f"{name}_stage1_backup")]
+        progress_path = pathlib.Path(state_dir) / f"{name}_stage1_progress.json"
+    progress = json.loads(progress_path.read_text()) if progress_path is not None and progress_path.exists() else {}
+    curve = progress.get("curve", [])[:initial_epoch(resume)]
+    seconds_before = progress.get("seconds", 0.0) if curve else 0.0
+    if curve:
+        log(f"[{name}] stage 1 resumed after epoch {len(curve)}: held-out digit accuracy {curve[-1]:.2f}%")
+    t0 = time.perf_counter() - seconds_before
+    state = {"stopped": "max epochs"}
 
     class Convergence(keras.callbacks.Callback):
         """Score the held-out digits after every epoch; stop once the gain drops below ``--min-gain``."""
 
         def on_epoch_end(self, epoch, logs=None):
             curve.append(digit_accuracy())
+            if progress_path is not None:
+                with atomic_path(progress_path) as tmp:
+                    tmp.write_text(json.dumps({"curve": curve, "seconds": time.perf_counter() - t0}))
             log(f"[{name}] stage 1 epoch {epoch + 1}: held-out digit accuracy {curve[-1]:.2f}% "
                 f"({time.perf_counter() - t0:.0f} s)")
-            gain = curve[-1] - max(curve[:-1], default=-1.0)
-            if len(curve) > 1 and gain < args.min_gain:
+            if _converged(curve, args.min_gain):
+                gain = curve[-1] - max(curve[:-1])
                 state["stopped"] = f"converged (gain {gain:.2f} < {args.min_gain} points)"
             elif time.perf_counter() - t0 > args.pretrain_seconds:
                 state["stopped"] = f"time cap {args.pretrain_seconds:.0f} s"
@@ -238,14 +260,19 @@ def pretrain(name, mnist, args, state_dir, log, start):
                 return
             self.model.stop_training = True
 
-    trainer.pretrain(digits, epochs=args.pretrain_max_epochs, verbose=0, shuffle=False, callbacks=[Convergence()])
+    finished = len(curve) >= args.pretrain_max_epochs or _converged(curve, args.min_gain)
+    # A stage 1 that had finished when the run stopped: fit restores its last epoch and trains none.
+    trainer.pretrain(digits, epochs=len(curve) if finished else args.pretrain_max_epochs, verbose=0, shuffle=False,
+                     callbacks=resume + [Convergence()])
     stop_reason = state["stopped"]
     record = {"digits": count, "epochs": len(curve), "batch_size": args.pretrain_batch_size,
               "optimizer": "Adadelta(1.0)", "digit_accuracy": curve[-1], "digit_accuracy_per_epoch": curve,
               "held_out_digits": len(y_held), "stopped": stop_reason, "seconds": time.perf_counter() - t0}
     if weights is not None:
-        trainer.frame_encoder.save_weights(weights)
-        record_path.write_text(json.dumps(record))
+        with atomic_path(weights) as tmp:
+            trainer.frame_encoder.save_weights(tmp)
+        with atomic_path(record_path) as tmp:
+            tmp.write_text(json.dumps(record))
     return trainer, record
 
 
