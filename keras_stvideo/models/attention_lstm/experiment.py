@@ -157,7 +157,10 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
 
     With ``settings.init_model`` (a video model saved by an earlier run, e.g.
     with ``save_dir``), stage 2 continues that model instead of pre-training and
-    training a new one; ``models`` then names its one frame CNN.
+    training a new one; ``models`` then names its one frame CNN. With
+    ``settings.pretrained_cnn`` (a frame CNN's ``.weights.h5`` or ``.keras``),
+    that CNN replaces stage 1 (it is still scored on the held-out digits) and
+    ``models`` names its one architecture.
     """
     settings = settings or ReproductionSettings()
     for name, allowed, given in (("models", FRAME_ENCODERS, models), ("variants", VARIANTS, variants),
@@ -170,6 +173,8 @@ def run_reproduction(models=("lenet", "dcn"), variants=tuple(VARIANTS), protocol
                          f"got {tuple(models)!r}")
     if settings.init_model and not pathlib.Path(settings.init_model).is_file():
         raise FileNotFoundError(f"init_model {settings.init_model!r} is not a file (a video model saved as .keras)")
+    if settings.pretrained_cnn:
+        check_pretrained_cnn(settings.pretrained_cnn, models)
     if backup_dir is not None:
         check_backup_settings(backup_dir, settings, seed)
     mnist = load_mnist(mnist_path)
@@ -210,6 +215,38 @@ def check_backup_settings(backup_dir, settings, seed):
 
 
 PRETRAIN_TEST_DIGITS = 2000  # MNIST test digits, shifted and zoomed once, that score stage 1
+PRETRAINED_CNN_SUFFIXES = (".weights.h5", ".keras")
+
+
+def check_pretrained_cnn(path, models):
+    """A ``pretrained_cnn`` must be an existing ``.weights.h5`` or ``.keras`` file, for one named frame CNN."""
+    if len(models) != 1:
+        raise ValueError(f"pretrained_cnn holds one frame CNN, so models must name its architecture alone, "
+                         f"got {tuple(models)!r}")
+    if not str(path).endswith(PRETRAINED_CNN_SUFFIXES):
+        raise ValueError(f"pretrained_cnn must be a {' or '.join(PRETRAINED_CNN_SUFFIXES)} file, got {path!r}")
+    if not pathlib.Path(path).is_file():
+        raise FileNotFoundError(f"pretrained_cnn {str(path)!r} is not a file")
+
+
+def load_pretrained_cnn(frame_encoder, path, model_name):
+    """Give ``frame_encoder`` the weights of the pre-trained CNN at ``path`` (``.weights.h5`` or ``.keras``)."""
+    try:
+        if str(path).endswith(".keras"):
+            frame_encoder.set_weights(load_model(path).get_weights())
+        else:
+            frame_encoder.load_weights(path)
+    except ValueError as error:
+        raise ValueError(f"pretrained_cnn {str(path)!r} does not hold a {model_name!r} frame CNN "
+                         f"({frame_encoder.count_params():,} parameters) as build_* makes it: {error}") from None
+
+
+def _held_out_digit_accuracy(trainer, mnist, seed):
+    """Accuracy (%) on ``PRETRAIN_TEST_DIGITS`` MNIST test digits, shifted and zoomed once as Scaled MNIST does."""
+    _, (x_test, y_test) = mnist
+    held_out = make_scaled_mnist(x_test[:PRETRAIN_TEST_DIGITS], np.random.default_rng([seed, 2017]))
+    probabilities = trainer.frame_encoder.predict(held_out, batch_size=250, verbose=0)
+    return 100 * float(np.mean(np.argmax(probabilities, axis=1) == np.asarray(y_test[:PRETRAIN_TEST_DIGITS])))
 
 
 def _pretrain(trainer, model_name, mnist, settings, seed, verbose, backup_dir):
@@ -218,16 +255,14 @@ def _pretrain(trainer, model_name, mnist, settings, seed, verbose, backup_dir):
     The held-out digits are ``PRETRAIN_TEST_DIGITS`` MNIST test digits (never
     trained on), shifted and zoomed as Scaled MNIST does, with a fixed seed.
     """
-    (x_train, y_train), (x_test, y_test) = mnist
+    x_train, y_train = mnist[0]
     count = min(settings.pretrain_samples, len(x_train))
     digits = ScaledMNIST(x_train[:count], y_train[:count], batch_size=settings.pretrain_batch_size, seed=seed)
     callbacks, backup = _fit_callbacks(backup_dir, f"{model_name}/pretrain", digits)
     history = trainer.pretrain(digits, epochs=settings.pretrain_epochs, verbose=verbose, callbacks=callbacks,
                                shuffle=False)  # ScaledMNIST reshuffles its digits every epoch itself
-    held_out = make_scaled_mnist(x_test[:PRETRAIN_TEST_DIGITS], np.random.default_rng([seed, 2017]))
-    probabilities = trainer.frame_encoder.predict(held_out, batch_size=250, verbose=0)
-    test_accuracy = float(np.mean(np.argmax(probabilities, axis=1) == np.asarray(y_test[:PRETRAIN_TEST_DIGITS])))
-    return 100 * float(_epoch_logs(history, backup)[0]["accuracy"][-1]), 100 * test_accuracy
+    return (100 * float(_epoch_logs(history, backup)[0]["accuracy"][-1]),
+            _held_out_digit_accuracy(trainer, mnist, seed))
 
 
 def _check_continued_model(trainer, settings):
@@ -260,6 +295,13 @@ def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_
             _check_continued_model(trainer, settings)
             pretrain_accuracy = pretrain_test_accuracy = None
             log(f"[{name}] continuing {settings.init_model} (no stage 1)")
+        elif settings.pretrained_cnn:
+            trainer = TwoStageTrainer(FRAME_ENCODERS[model_name](), settings.sequence_length,
+                                      lstm_units=settings.lstm_units)
+            load_pretrained_cnn(trainer.frame_encoder, settings.pretrained_cnn, model_name)
+            pretrain_accuracy, pretrain_test_accuracy = None, _held_out_digit_accuracy(trainer, mnist, seed)
+            log(f"[{name}] stage 1: the pre-trained CNN {settings.pretrained_cnn}: digit accuracy "
+                f"{pretrain_test_accuracy:.1f}% on {PRETRAIN_TEST_DIGITS} held-out digits (chance 10%)")
         else:
             trainer = TwoStageTrainer(FRAME_ENCODERS[model_name](), settings.sequence_length,
                                       lstm_units=settings.lstm_units)
@@ -374,6 +416,8 @@ def results_notes(results, settings):
     notes.append(chance)
     stage1 = sorted({(r["model"], r["pretrain_test_accuracy"]) for r in results
                      if r.get("pretrain_test_accuracy") is not None})
+    if settings.pretrained_cnn:
+        notes.append(f"No stage 1 in this run: the frame CNN is {settings.pretrained_cnn}, pre-trained before.")
     for model, accuracy in stage1:
         notes.append(f"Stage 1 ({MODEL_NAMES[model].split('-')[0]}): {accuracy:.1f}% digit accuracy on "
                      f"{PRETRAIN_TEST_DIGITS} held-out Scaled MNIST test digits (chance 10%).")

@@ -79,6 +79,10 @@ def add_arguments(parser):
     parser.add_argument("--init-model", default=None,
                         help="continue training this video model (.keras, e.g. from --save-models) in stage 2 "
                              "instead of pre-training and training a new one; --models must name its frame CNN")
+    parser.add_argument("--pretrained-cnn", default=None,
+                        help="a pre-trained frame CNN in place of stage 1: its weights (.weights.h5, from "
+                             "save_weights, e.g. benchmarks/shan2017_compare.py --state-dir) or a saved frame CNN "
+                             "(.keras); --models must name its architecture")
     parser.add_argument("--backup-dir", default=None,
                         help="keep the training state here after every epoch; the same command run again resumes "
                              "an interrupted run from its last finished epoch (removed once the results are written)")
@@ -95,7 +99,7 @@ def settings_from_args(args):
         if not args.learning_rate > 0:
             raise ValueError(f"--learning-rate must be positive, got {args.learning_rate}")
         changes["lstm_learning_rate"] = args.learning_rate
-    for key in ("label_order", "lr_schedule", "init_model"):
+    for key in ("label_order", "lr_schedule", "init_model", "pretrained_cnn"):
         if getattr(args, key) is not None:
             changes[key] = getattr(args, key)
     for key in ("mixed_precision", "paper_baseline"):

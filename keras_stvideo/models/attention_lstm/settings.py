@@ -64,11 +64,15 @@ class ReproductionSettings:
     lr_schedule: str = "constant"  # stage 2; "cosine" decays lstm_learning_rate to 0 over lstm_epochs
     mixed_precision: bool = False  # build and train in keras' "mixed_bfloat16" policy (softmax kept float32)
     init_model: str = ""  # a trained video model (.keras) to continue in stage 2, in place of stage 1 and a new one
+    pretrained_cnn: str = ""  # a pre-trained frame CNN (.weights.h5 or .keras) in place of stage 1
     paper_baseline: bool = False  # also a "paper_literal" row per model and variant: PAPER_STAGE2 on the paper protocol
     quick_run: bool = False  # set by quick(): a reduced run, so its results say so
 
     def __post_init__(self):
         check_lr_schedule(self.lr_schedule)
+        if self.init_model and self.pretrained_cnn:
+            raise ValueError("init_model continues a whole video model and pretrained_cnn replaces stage 1 of a new "
+                             f"one: give one, got init_model={self.init_model!r}, pretrained_cnn={self.pretrained_cnn!r}")
         if self.fresh_videos and not (self.fine_tune and self.train_videos):
             raise ValueError(
                 "fresh_videos needs fine_tune=True and train_videos > 0 (new videos each epoch are rendered "

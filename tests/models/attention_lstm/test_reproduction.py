@@ -296,3 +296,41 @@ def test_reproduce_rejects_bad_counts(tmp_path):
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2 and "fresh_videos needs fine_tune=True" in result.stderr
+
+
+@pytest.mark.backend_costly  # end-to-end runs: CI repeats them on TensorFlow only
+def test_a_pretrained_cnn_replaces_stage_one(tmp_path):
+    from keras_stvideo.data.scaled_mnist import make_scaled_mnist
+    from keras_stvideo.models.attention_lstm.experiment import PRETRAIN_TEST_DIGITS
+    from keras_stvideo.models.attention_lstm.frame_encoders import build_lenet, build_stn_lenet
+
+    keras.utils.set_random_seed(3)
+    cnn = build_lenet()
+    cnn.save_weights(tmp_path / "lenet.weights.h5")
+    cnn.save(tmp_path / "lenet.keras")
+    settings = ReproductionSettings(settings_per_class=1, lstm_epochs=1, label_order="sorted")
+    run = functools.partial(run_reproduction, models=("lenet",), variants=("normal",), protocols=("clean",),
+                            verbose=0, log=lambda *_: None)
+    (from_weights,) = run(settings=dataclasses.replace(settings, pretrained_cnn=str(tmp_path / "lenet.weights.h5")))
+    (from_model,) = run(settings=dataclasses.replace(settings, pretrained_cnn=str(tmp_path / "lenet.keras")))
+    # Stage 1 is skipped, and the held-out digits are scored with this very CNN.
+    (_, _), (x_test, y_test) = load_mnist()
+    held_out = make_scaled_mnist(x_test[:PRETRAIN_TEST_DIGITS], np.random.default_rng([0, 2017]))
+    expected = 100 * np.mean(np.argmax(cnn.predict(held_out, verbose=0), axis=1) == y_test[:PRETRAIN_TEST_DIGITS])
+    for result in (from_weights, from_model):
+        assert result["pretrain_accuracy"] is None
+        assert result["pretrain_test_accuracy"] == pytest.approx(expected)
+    assert from_model["test_loss"] == pytest.approx(from_weights["test_loss"], rel=1e-6)
+
+    with pytest.raises(ValueError, match=r"must name its architecture alone, got \('lenet', 'stn'\)"):
+        run(settings=dataclasses.replace(settings, pretrained_cnn=str(tmp_path / "lenet.keras")),
+            models=("lenet", "stn"))
+    with pytest.raises(ValueError, match=r"must be a \.weights\.h5 or \.keras file, got '.*lenet\.h5'"):
+        run(settings=dataclasses.replace(settings, pretrained_cnn=str(tmp_path / "lenet.h5")))
+    with pytest.raises(FileNotFoundError, match=r"missing\.keras' is not a file"):
+        run(settings=dataclasses.replace(settings, pretrained_cnn=str(tmp_path / "missing.keras")))
+    build_stn_lenet().save_weights(tmp_path / "stn.weights.h5")
+    with pytest.raises(ValueError, match=r"stn\.weights\.h5' does not hold a 'lenet' frame CNN \(6,431,080 param"):
+        run(settings=dataclasses.replace(settings, pretrained_cnn=str(tmp_path / "stn.weights.h5")))
+    with pytest.raises(ValueError, match="give one"):
+        dataclasses.replace(settings, pretrained_cnn="a.keras", init_model="b.keras")
