@@ -72,12 +72,17 @@ def step_time(make_layer, x, repeats, jit_compile, seed=0):
     model = keras.Model(inputs, make_layer()(inputs))
     model.compile(optimizer=keras.optimizers.SGD(1e-6), loss="mse", jit_compile=jit_compile)
     y = np.zeros((x.shape[0],) + tuple(model.output_shape[1:]), "float32")
-    model.train_on_batch(x, y)  # trace and compile
-    model.train_on_batch(x, y)
+    return least_step_times(lambda: model.train_on_batch(x, y), repeats)
+
+
+def least_step_times(step, repeats):
+    """(least wall seconds, least CPU seconds) of ``step()`` over ``repeats`` calls, after two warm-up calls."""
+    step()  # trace and compile
+    step()
     walls, cpus = [], []
     for _ in range(repeats):
         start, start_cpu = time.perf_counter(), cpu_seconds()
-        model.train_on_batch(x, y)
+        step()
         walls.append(time.perf_counter() - start)
         cpus.append(cpu_seconds() - start_cpu)
     return min(walls), min(cpus)

@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from benchmarks.layers import cpu_seconds  # noqa: E402
+from benchmarks.layers import least_step_times  # noqa: E402
 from benchmarks.machine import cpu_description, peak_flops  # noqa: E402
 from keras_stvideo.models.attention_lstm.frame_encoders import FRAME_ENCODERS  # noqa: E402
 
@@ -54,23 +54,14 @@ def step_flops_per_digit(model):
 
 def stage1_step(name, batch, repeats, seed=0):
     """(least CPU seconds, least wall seconds) of one stage-1 step, and the model."""
-    import time
-
     keras.utils.set_random_seed(seed)
     model = FRAME_ENCODERS[name]()
     model.compile(optimizer=keras.optimizers.Adadelta(1.0), loss="sparse_categorical_crossentropy")
     rng = np.random.default_rng(seed)
     x = rng.random((batch, 64, 64, 1)).astype("float32")
     y = rng.integers(0, 10, batch)
-    model.train_on_batch(x, y)  # trace and compile
-    model.train_on_batch(x, y)
-    cpus, walls = [], []
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), cpu_seconds()
-        model.train_on_batch(x, y)
-        walls.append(time.perf_counter() - start)
-        cpus.append(cpu_seconds() - start_cpu)
-    return min(cpus), min(walls), model
+    wall, cpu = least_step_times(lambda: model.train_on_batch(x, y), repeats)
+    return cpu, wall, model
 
 
 def main():
