@@ -1,0 +1,48 @@
+"""benchmarks/shan2017_compare.py: an interrupted stage 1 resumes at its next epoch and ends where a straight run does."""
+
+import importlib.util
+import json
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("shan2017_compare", ROOT / "benchmarks" / "shan2017_compare.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare(tmp_path, name, epochs, capsys):
+    options = ["--out", str(tmp_path / name), "--state-dir", str(tmp_path / f"{name}_state"), "--encoders", "lenet",
+               "--variants", "normal", "--modes", "frozen", "--train-videos", "100", "--test-per-class", "1",
+               "--epochs", "1", "--pretrain-digits", "256", "--pretrain-test-digits", "100", "--workers", "1",
+               "--min-gain", "-100", "--pretrain-max-epochs", str(epochs)]
+    load_script().main(options)
+    payload = json.loads((tmp_path / name / "shan2017_compare.json").read_text())
+    return payload, capsys.readouterr().out
+
+
+@pytest.mark.slow  # four small runs of the script
+def test_an_interrupted_stage_one_resumes_at_its_next_epoch(tmp_path, capsys):
+    straight, _ = compare(tmp_path, "straight", 2, capsys)
+    first, _ = compare(tmp_path, "resumed", 1, capsys)
+    # The run stopped after epoch 1 (before its weights and record were written): the same command resumes it.
+    state = tmp_path / "resumed_state"
+    for stage_one_output in state.glob("lenet_pretrained.*"):
+        stage_one_output.unlink()
+    (tmp_path / "resumed" / "shan2017_compare.json").unlink()
+    resumed, log = compare(tmp_path, "resumed", 2, capsys)
+    assert "[lenet] stage 1 resumed after epoch 1" in log
+    curve = resumed["pretraining"]["lenet"]["digit_accuracy_per_epoch"]
+    assert curve[:1] == first["pretraining"]["lenet"]["digit_accuracy_per_epoch"]
+    assert curve == straight["pretraining"]["lenet"]["digit_accuracy_per_epoch"]
+    assert resumed["rows"][0]["test_loss"] == pytest.approx(straight["rows"][0]["test_loss"], rel=1e-5)
+    # A finished stage 1 is restored whole: its record and its weights give the same row again.
+    (tmp_path / "resumed" / "shan2017_compare.json").unlink()
+    again, log = compare(tmp_path, "resumed", 2, capsys)
+    assert "stage 1 restored from" in log
+    assert again["rows"][0]["test_loss"] == pytest.approx(straight["rows"][0]["test_loss"], rel=1e-5)
