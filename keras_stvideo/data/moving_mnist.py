@@ -341,7 +341,7 @@ class MovingMNIST:
             )
         else:
             top_left = np.rint(params.positions).astype(np.int64)
-        paste_max(canvas, digits, frames, image_index, top_left.reshape(-1, 2))
+        paste_max(canvas, digits, frames, image_index, top_left.reshape(-1, 2), zeroed=True)
         if augment and params.displacements is not None and "elastic" in self.augmentations:
             rows = params.displacements[:, :, 0].reshape(n * t, size, size)
             cols = params.displacements[:, :, 1].reshape(n * t, size, size)
