@@ -15,7 +15,7 @@ canvas transform sends it (see ``MovingMNIST.render``).
 import numpy as np
 
 
-_SAMPLE_CHUNK = 1 << 16  # output pixels resampled at a time: the temporaries stay in the CPU's cache
+_SAMPLE_CHUNK = 1 << 17  # output pixels resampled at a time: the temporaries stay in the CPU's caches
 
 
 def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
@@ -46,7 +46,6 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
     frame_size = (height + 3) * stride
     step = max(1, _SAMPLE_CHUNK // max(1, shape[1] * shape[2]))
     padded = np.zeros((min(step, num_frames), height + 3, width + 3), np.float32)
-    index_type = np.int32 if padded.size < 2**31 else np.int64
     # Flat indices are computed in floating point: exact below 2**24 in float32 (a chunk of small frames).
     index_float = np.float32 if padded.size <= 2**24 else np.float64
     # What is added to the coordinates before clipping: 1 for the ring of zeros, and with ``relative``
@@ -62,7 +61,7 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
     # mapped and zeroed by the operating system on every chunk.
     scratch_shape = (chunk,) + shape[1:]
     r, c, dr, dc, top, right, bottom = (np.empty(scratch_shape, np.float32) for _ in range(7))
-    base, index, column = np.empty(scratch_shape, index_type), np.empty(scratch_shape, index_float), np.empty(
+    base, index, column = np.empty(scratch_shape, np.intp), np.empty(scratch_shape, index_float), np.empty(
         scratch_shape, index_float
     )
     frame_offsets = np.empty(scratch_shape, index_float)  # a whole plane, for a flat add
