@@ -22,19 +22,20 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
     """Sample ``images`` (F, H, W) at float coordinates ``rows``, ``cols`` (F, H', W'); zero outside.
 
     ``rows`` and ``cols`` may be any arrays broadcasting to (F, H', W').
-    ``relative=True``: they are displacements, and output pixel ``(i, j)`` is
-    sampled at ``(i + rows, j + cols)`` (an elastic field); no (F, H', W')
-    coordinate arrays are made for it. ``clip``: optional ``(low, high)`` the
-    output is clipped to, chunk by chunk while it is in the CPU's cache.
+    ``relative=True``: they are displacements (an elastic field), and output
+    pixel ``(i, j)`` is sampled at ``(i + rows, j + cols)``, each sum rounded
+    once to float32; no (F, H', W') coordinate arrays are made for it.
+    ``clip``: optional ``(low, high)`` the output is clipped to, chunk by chunk
+    while it is in the CPU's cache.
 
-    The images are padded with one ring of zeros (two after the last row and column)
-    and the coordinates (plus 1 for the ring, and plus the pixel's own position with
-    ``relative``, added in float32 before clipping) are clipped to the first ring,
-    so one flat gather per corner needs no masks and no clamping. Frames are
-    resampled a few at a time, so the temporaries stay in the CPU's cache; every
-    output pixel is computed on its own, so the result does not depend on that
-    chunking. ``out``: optional float32 array of the output's shape to write into;
-    it may be ``images`` itself (each chunk is copied before it is overwritten).
+    The images are padded with one ring of zeros (two after the last row and
+    column) and the coordinates, plus 1 for that ring (and the pixel's own
+    position with ``relative``), clipped to the first ring, so one flat gather
+    per corner needs no masks and no clamping. Frames are resampled a few at a
+    time, so the temporaries stay in the CPU's caches; every output pixel is
+    computed on its own, so the result does not depend on that chunking.
+    ``out``: optional float32 array of the output's shape to write into; it may
+    be ``images`` itself (each chunk is copied before it is overwritten).
     """
     num_frames, height, width = images.shape
     rows, cols = np.broadcast_arrays(rows, cols)
@@ -45,26 +46,27 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
     stride = width + 3
     frame_size = (height + 3) * stride
     step = max(1, _SAMPLE_CHUNK // max(1, shape[1] * shape[2]))
-    padded = np.zeros((min(step, num_frames), height + 3, width + 3), np.float32)
+    chunk = min(step, num_frames)
+    padded = np.zeros((chunk, height + 3, width + 3), np.float32)
     # Flat indices are computed in floating point: exact below 2**24 in float32 (a chunk of small frames).
     index_float = np.float32 if padded.size <= 2**24 else np.float64
-    # What is added to the coordinates before clipping: 1 for the ring of zeros, and with ``relative``
-    # each output pixel's own row or column.
-    # Made as whole (frames, H', W') planes: a flat add runs faster than one broadcast over rows.
-    chunk = min(step, num_frames)
-    row_base = col_base = np.float32(1.0)
-    if relative:
-        row_base, col_base = np.empty((2, chunk) + shape[1:], np.float32)
-        row_base[...] = np.arange(1, shape[1] + 1, dtype=np.float32)[:, None]
-        col_base[...] = np.arange(1, shape[2] + 1, dtype=np.float32)
     # Scratch arrays made once and written in place (out=): fresh temporaries of this size would each be
-    # mapped and zeroed by the operating system on every chunk.
+    # mapped and zeroed by the operating system on every chunk. Indices are intp: np.take converts any
+    # other integer type on every call.
     scratch_shape = (chunk,) + shape[1:]
     r, c, dr, dc, top, right, bottom = (np.empty(scratch_shape, np.float32) for _ in range(7))
     base, index, column = np.empty(scratch_shape, np.intp), np.empty(scratch_shape, index_float), np.empty(
         scratch_shape, index_float
     )
-    frame_offsets = np.empty(scratch_shape, index_float)  # a whole plane, for a flat add
+    # Added to the coordinates before clipping: 1 for the ring of zeros, and with ``relative`` each output
+    # pixel's own row or column. Planes and offsets are whole (chunk, H', W') arrays: a flat add runs
+    # faster than one broadcast along rows.
+    row_base = col_base = np.broadcast_to(np.float32(1.0), scratch_shape)
+    if relative:
+        row_base, col_base = np.empty((2,) + scratch_shape, np.float32)
+        row_base[...] = np.arange(1, shape[1] + 1, dtype=np.float32)[:, None]
+        col_base[...] = np.arange(1, shape[2] + 1, dtype=np.float32)
+    frame_offsets = np.empty(scratch_shape, index_float)
     frame_offsets[...] = np.arange(chunk, dtype=index_float)[:, None, None] * index_float(frame_size)
     for start in range(0, num_frames, step):
         stop = min(start + step, num_frames)
@@ -74,9 +76,9 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
         rn, cn, drn, dcn, topn, rightn, bottomn, basen, indexn, columnn = (
             a[:n] for a in (r, c, dr, dc, top, right, bottom, base, index, column)
         )
-        np.add(rows[start:stop], row_base if not relative else row_base[:n], out=rn, dtype=np.float32)
+        np.add(rows[start:stop], row_base[:n], out=rn, dtype=np.float32)
         np.clip(rn, 0.0, height + 1.0, out=rn)
-        np.add(cols[start:stop], col_base if not relative else col_base[:n], out=cn, dtype=np.float32)
+        np.add(cols[start:stop], col_base[:n], out=cn, dtype=np.float32)
         np.clip(cn, 0.0, width + 1.0, out=cn)
         # r, c >= 0; the second ring of zeros holds the +1 corner of r = height + 1. The flat index
         # floor(r) * stride + floor(c) + frame offset is an exact integer in ``index_float``.
