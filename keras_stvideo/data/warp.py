@@ -396,11 +396,16 @@ def warp_digits(images, angles, scales, margin):
     box = size + 2 * margin
     centre = (size - 1) / 2.0
     offsets = np.arange(box, dtype=np.float32) - np.float32(centre + margin)
-    y = np.broadcast_to(offsets[:, None], (box, box))
-    x = np.broadcast_to(offsets[None, :], (box, box))
+    x, y = offsets[None, None, :], offsets[None, :, None]  # column and row offsets
     cos, sin, inv_scale = _rotation_scale(angles, scales)
-    src_c = (cos * x - sin * y) * inv_scale + np.float32(centre)
-    src_r = (sin * x + cos * y) * inv_scale + np.float32(centre)
+    # (cos x - sin y) / scale + centre: the products are made on (K, 1, box) and (K, box, 1) arrays, the
+    # three other passes on (K, box, box) in place.
+    src_c = np.subtract(cos * x, sin * y)
+    src_c *= inv_scale
+    src_c += np.float32(centre)
+    src_r = np.add(sin * x, cos * y)
+    src_r *= inv_scale
+    src_r += np.float32(centre)
     return bilinear_sample(images, src_r, src_c)
 
 
