@@ -300,7 +300,9 @@ def _smooth_fields(draws, size, kernel, scale, fields):
         n = stop - start
         np.copyto(padded[0, :n, pad : pad + size], draws(n * plane).reshape(n, size, size))
         for which in range(2):
-            _symmetric_taps(lambda k: flat[which, :n, k * size : k * size + plane], ratios, smoothed[:n].reshape(n, plane))
+            _symmetric_taps(
+                lambda k: flat[which, :n, k * size : k * size + plane], ratios, smoothed[:n].reshape(n, plane)
+            )
             if which == 0:
                 np.copyto(padded[1, :n, pad : pad + size], smoothed[:n].transpose(0, 2, 1))
             else:
