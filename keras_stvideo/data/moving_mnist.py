@@ -50,7 +50,6 @@ VARIANTS = {
 SPLITS = ("train", "test")
 DIGIT_SOURCES = ("disjoint", "paper")
 _RENDER_CHUNK = 500  # sequences rendered at a time by generate()
-_ELASTIC_CHUNK = 64  # frames deformed at a time by render()
 LABEL_ORDERS = ("drawn", "sorted")
 ELASTIC_READINGS = ("literal", "smooth")
 
@@ -342,18 +341,14 @@ class MovingMNIST:
             )
         else:
             top_left = np.rint(params.positions).astype(np.int64)
-        paste_max(canvas, digits, frames, image_index, top_left.reshape(-1, 2))
+        paste_max(canvas, digits, frames, image_index, top_left.reshape(-1, 2), zeroed=True)
         if augment and params.displacements is not None and "elastic" in self.augmentations:
             rows = params.displacements[:, :, 0].reshape(n * t, size, size)
             cols = params.displacements[:, :, 1].reshape(n * t, size, size)
-            grid = np.arange(size, dtype=np.float32)
-            # A few frames at a time, in place: their coordinates stay in the CPU's cache.
-            for start in range(0, n * t, _ELASTIC_CHUNK):
-                block = slice(start, start + _ELASTIC_CHUNK)
-                bilinear_sample(
-                    frames_out[block], grid[:, None] + rows[block], grid[None, :] + cols[block], out=frames_out[block]
-                )
-        np.clip(frames_out, 0.0, 1.0, out=frames_out)
+            # In place, each pixel read at its own position plus its displacement, then clipped to [0, 1].
+            bilinear_sample(frames_out, rows, cols, out=frames_out, relative=True, clip=(0.0, 1.0))
+        else:
+            np.clip(frames_out, 0.0, 1.0, out=frames_out)
         return out
 
     def generate(self, num_sequences, seed=None, labels=None, return_parameters=False):

@@ -15,18 +15,25 @@ canvas transform sends it (see ``MovingMNIST.render``).
 import numpy as np
 
 
-_SAMPLE_CHUNK = 1 << 16  # output pixels resampled at a time: the temporaries stay in the CPU's cache
+_SAMPLE_CHUNK = 1 << 17  # output pixels resampled at a time: the temporaries stay in the CPU's caches
 
 
-def bilinear_sample(images, rows, cols, out=None):
+def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
     """Sample ``images`` (F, H, W) at float coordinates ``rows``, ``cols`` (F, H', W'); zero outside.
 
-    ``rows`` and ``cols`` may be any arrays broadcasting to (F, H', W'). The
-    images are padded with one ring of zeros (two after the last row and column)
-    and the coordinates clipped to the first ring, so one flat gather per corner
-    needs no masks and no clamping. Frames are resampled a
-    few at a time, so the temporaries stay in the CPU's cache; every output pixel
-    is computed on its own, so the result does not depend on that chunking.
+    ``rows`` and ``cols`` may be any arrays broadcasting to (F, H', W').
+    ``relative=True``: they are displacements (an elastic field), and output
+    pixel ``(i, j)`` is sampled at ``(i + rows, j + cols)``, each sum rounded
+    once to float32; no (F, H', W') coordinate arrays are made for it.
+    ``clip``: optional ``(low, high)`` the output is clipped to, chunk by chunk
+    while it is in the CPU's cache.
+
+    The images are padded with one ring of zeros (two after the last row and
+    column) and the coordinates, plus 1 for that ring (and the pixel's own
+    position with ``relative``), clipped to the first ring, so one flat gather
+    per corner needs no masks and no clamping. Frames are resampled a few at a
+    time, so the temporaries stay in the CPU's caches; every output pixel is
+    computed on its own, so the result does not depend on that chunking.
     ``out``: optional float32 array of the output's shape to write into; it may
     be ``images`` itself (each chunk is copied before it is overwritten).
     """
@@ -39,18 +46,28 @@ def bilinear_sample(images, rows, cols, out=None):
     stride = width + 3
     frame_size = (height + 3) * stride
     step = max(1, _SAMPLE_CHUNK // max(1, shape[1] * shape[2]))
-    padded = np.zeros((min(step, num_frames), height + 3, width + 3), np.float32)
-    index_type = np.int32 if padded.size < 2**31 else np.int64
+    chunk = min(step, num_frames)
+    padded = np.zeros((chunk, height + 3, width + 3), np.float32)
     # Flat indices are computed in floating point: exact below 2**24 in float32 (a chunk of small frames).
     index_float = np.float32 if padded.size <= 2**24 else np.float64
     # Scratch arrays made once and written in place (out=): fresh temporaries of this size would each be
-    # mapped and zeroed by the operating system on every chunk.
-    scratch_shape = (min(step, num_frames),) + shape[1:]
+    # mapped and zeroed by the operating system on every chunk. Indices are intp: np.take converts any
+    # other integer type on every call.
+    scratch_shape = (chunk,) + shape[1:]
     r, c, dr, dc, top, right, bottom = (np.empty(scratch_shape, np.float32) for _ in range(7))
-    base, index, column = np.empty(scratch_shape, index_type), np.empty(scratch_shape, index_float), np.empty(
+    base, index, column = np.empty(scratch_shape, np.intp), np.empty(scratch_shape, index_float), np.empty(
         scratch_shape, index_float
     )
-    frame_offsets = np.arange(min(step, num_frames), dtype=index_float)[:, None, None] * index_float(frame_size)
+    # Added to the coordinates before clipping: 1 for the ring of zeros, and with ``relative`` each output
+    # pixel's own row or column. Planes and offsets are whole (chunk, H', W') arrays: a flat add runs
+    # faster than one broadcast along rows.
+    row_base = col_base = np.broadcast_to(np.float32(1.0), scratch_shape)
+    if relative:
+        row_base, col_base = np.empty((2,) + scratch_shape, np.float32)
+        row_base[...] = np.arange(1, shape[1] + 1, dtype=np.float32)[:, None]
+        col_base[...] = np.arange(1, shape[2] + 1, dtype=np.float32)
+    frame_offsets = np.empty(scratch_shape, index_float)
+    frame_offsets[...] = np.arange(chunk, dtype=index_float)[:, None, None] * index_float(frame_size)
     for start in range(0, num_frames, step):
         stop = min(start + step, num_frames)
         n = stop - start
@@ -59,10 +76,10 @@ def bilinear_sample(images, rows, cols, out=None):
         rn, cn, drn, dcn, topn, rightn, bottomn, basen, indexn, columnn = (
             a[:n] for a in (r, c, dr, dc, top, right, bottom, base, index, column)
         )
-        np.clip(rows[start:stop], -1.0, height, out=rn, dtype=np.float32)
-        rn += np.float32(1.0)
-        np.clip(cols[start:stop], -1.0, width, out=cn, dtype=np.float32)
-        cn += np.float32(1.0)
+        np.add(rows[start:stop], row_base[:n], out=rn, dtype=np.float32)
+        np.clip(rn, 0.0, height + 1.0, out=rn)
+        np.add(cols[start:stop], col_base[:n], out=cn, dtype=np.float32)
+        np.clip(cn, 0.0, width + 1.0, out=cn)
         # r, c >= 0; the second ring of zeros holds the +1 corner of r = height + 1. The flat index
         # floor(r) * stride + floor(c) + frame offset is an exact integer in ``index_float``.
         np.floor(rn, out=indexn)
@@ -88,6 +105,8 @@ def bilinear_sample(images, rows, cols, out=None):
         bottomn -= topn
         bottomn *= drn
         np.add(topn, bottomn, out=out[start:stop])
+        if clip is not None:
+            np.clip(out[start:stop], clip[0], clip[1], out=out[start:stop])
     return out
 
 
@@ -117,7 +136,7 @@ def uniform_fields(rng, num_frames, size):
     uniform grid of 65,536 levels 3e-5 apart, which the Gaussian smoothing and
     the scale of 300 make invisible (a displacement step of 0.01 px), drawn in less
     than half the time of float32 ``rng.random`` (``elastic_displacements`` draws
-    the same numbers and maps them chunk by chunk).
+    the same numbers, chunk by chunk, as the signed integers ``k - 32768``).
     """
     return _draw_uint16(rng, 2 * num_frames * size * size).reshape(2, num_frames, size, size).astype(
         np.float32
@@ -128,6 +147,31 @@ def _draw_uint16(rng, count):
     """``count`` uniform 16-bit integers from ``rng``'s bit generator (little-endian, whatever the machine)."""
     raw = rng.bit_generator.random_raw(-(-count // 4)).astype("<u8", copy=False)
     return raw.view("<u2")[:count]
+
+
+class _CentredDraws:
+    """The integers ``k`` of ``_draw_uint16``, in the same order, as int16 ``k - 32768``, a few at a time.
+
+    ``draws(count)`` returns the next ``count``. Drawing them where they are
+    used keeps them in the CPU's cache; the bit generator is advanced by the same
+    ``ceil(total / 4)`` words as one ``_draw_uint16`` of the total. ``k - 32768``
+    is ``k`` with its top bit flipped, read as a signed integer: one XOR per
+    64-bit word.
+    """
+
+    def __init__(self, rng):
+        self._bits = rng.bit_generator
+        self._left = np.empty(0, np.int16)  # drawn, not yet returned (the rest of a word)
+
+    def __call__(self, count):
+        words = -(-(count - len(self._left)) // 4)
+        raw = self._bits.random_raw(max(0, words)).astype("<u8", copy=False)
+        raw ^= np.uint64(0x8000800080008000)
+        drawn = raw.view("<i2")
+        if len(self._left):
+            drawn = np.concatenate([self._left, drawn])
+        self._left = drawn[count:]
+        return drawn[:count]
 
 
 def elastic_displacements(rng, num_frames, size, alpha, sigma, kernel_size):
@@ -141,39 +185,67 @@ def elastic_displacements(rng, num_frames, size, alpha, sigma, kernel_size):
     25 px standard deviation); None is the untruncated Gaussian of Simard et al.
     (cut at 4 sigma; fields of about 5 px inside the canvas at sigma 10, alpha
     300). The Gaussian is separable, so each field is smoothed along rows then
-    columns, in float32, a few fields at a time; every output is the same sum in
-    the same order whatever the chunking and the memory layout (``_smooth_fields``).
+    columns, in float32, a few fields at a time, on the integers ``k - 32768``
+    (exact in float32) with the Gaussian scaled to a centre weight of 1; the
+    product of ``alpha / 32768`` and the two centre weights is applied once, at
+    the end (smoothing is linear). Every output is the same sum in the same order
+    whatever the chunking and the memory layout (``_smooth_fields``).
     """
-    # The draws of uniform_fields, mapped to [-1, 1) chunk by chunk, where they are in the cache.
-    draws = _draw_uint16(rng, 2 * num_frames * size * size).reshape(2 * num_frames, size, size)
     kernel_1d = gaussian_kernel(kernel_size, sigma)
-    row_kernel = kernel_1d.astype(np.float32)
-    col_kernel = (alpha * kernel_1d).astype(np.float32)  # alpha is applied once, in the second pass
     fields = np.empty((2 * num_frames, size, size), np.float32)
-    _smooth_fields(draws, row_kernel, col_kernel, fields)
+    _smooth_fields(_CentredDraws(rng), size, kernel_1d, alpha / 32768.0, fields)
     return fields.reshape(2, num_frames, size, size)
 
 
-def _symmetric_taps(shifted, kernel, out, pair):
-    """``out = kernel[p] x_p + sum_k kernel[k] (x_k + x_{2p-k})`` (k < p), ``shifted(k)`` being ``x_k``.
+def _horner_ratios(kernel):
+    """``(ratios, centre)`` of a symmetric kernel ``k`` of ``2 p + 1`` taps: ``ratios[j] = k[j] / k[j + 1]`` (j < p).
 
-    A symmetric kernel of ``2 p + 1`` taps: taps k and 2 p - k share a weight, so
-    they are added first. Every caller sums in this order, so the fields do not
-    depend on the layout the taps are read from.
+    Outer taps that are exactly zero (a Gaussian that underflows) are dropped
+    first: they add nothing. ``_symmetric_taps`` sums with these ratios, so the
+    kernel it applies is ``k / centre``.
     """
+    kernel = np.asarray(kernel, np.float64)
+    nonzero = np.flatnonzero(kernel)
+    first = int(nonzero[0]) if len(nonzero) else len(kernel) // 2
+    kernel = kernel[first : len(kernel) - first]
     pad = len(kernel) // 2
-    np.multiply(shifted(pad), kernel[pad], out=out)
-    for k in range(pad):
-        np.add(shifted(k), shifted(2 * pad - k), out=pair)
-        pair *= kernel[k]
-        out += pair
+    centre = float(kernel[pad])
+    if centre == 0.0:
+        return np.zeros(0, np.float32), 0.0
+    return (kernel[:pad] / kernel[1 : pad + 1]).astype(np.float32), centre
 
 
-def _smooth_fields(draws, row_kernel, col_kernel, fields):
-    """``fields[i] = col_kernel (x) (row_kernel (x) (draws[i] / 32768 - 1))``: separable 'same' correlation, zero padding.
+def _symmetric_taps(shifted, ratios, out):
+    """``out = x_p + r_{p-1} (x_{p-1} + x_{p+1} + r_{p-2} (... + r_0 (x_0 + x_{2p})))``, ``shifted(k)`` being ``x_k``.
 
-    Each numpy call runs over one long contiguous stretch of memory, so the
-    per-call and per-row overheads of numpy vanish:
+    The symmetric kernel ``k / k_p`` of ``2 p + 1`` taps (``ratios`` from
+    ``_horner_ratios``) in Horner's form, outermost pair first: taps k and
+    2 p - k share a weight, so they are added together; ``3 p`` passes, no
+    multiplication for the centre tap. Every caller sums in this order, so the
+    fields do not depend on the layout the taps are read from.
+    """
+    pad = len(ratios)
+    if pad == 0:
+        np.copyto(out, shifted(0))
+        return
+    np.add(shifted(0), shifted(2 * pad), out=out)
+    for k in range(1, pad):
+        out *= ratios[k - 1]
+        out += shifted(k)
+        out += shifted(2 * pad - k)
+    out *= ratios[pad - 1]
+    out += shifted(pad)
+
+
+def _smooth_fields(draws, size, kernel, scale, fields):
+    """``fields[i] = scale * kernel (x) (kernel (x) draws_i)``: separable 'same' correlation, zero padding.
+
+    ``draws(count)``: the next ``count`` integer (int16) inputs, ``size * size``
+    per field, in field order (``_CentredDraws``). They are converted to float32
+    (exactly), smoothed along rows then columns with ``kernel / centre``
+    (``_symmetric_taps``), and multiplied by ``scale * centre**2`` while the
+    result is copied out. Each numpy call runs over one long contiguous stretch
+    of memory, so the per-call and per-row overheads of numpy vanish:
 
     * short kernels (the literal 7 taps): a few fields are laid out with a
       zero border of ``p`` pixels on every side, one after another; a shift by
@@ -184,17 +256,17 @@ def _smooth_fields(draws, row_kernel, col_kernel, fields):
       border would quadruple the work): rows are padded only, each pass smooths
       along rows, and the result is transposed in between and at the end.
     """
-    count, size, _ = draws.shape
-    pad = len(row_kernel) // 2
-    scale, shift = np.float32(1.0 / 32768.0), np.float32(1.0)
+    count = fields.shape[0]
+    ratios, centre = _horner_ratios(kernel)
+    pad = len(ratios)
+    factor = np.float32(scale * centre * centre)
+    chunk = max(1, _SMOOTH_CHUNK)
     if 4 * pad <= size:
         side = size + 2 * pad
         area, body = side * side, size * side  # a padded field; its ``size`` inner rows
-        chunk = max(1, _SMOOTH_CHUNK)
         margin = pad * side + pad  # the largest shift, so that every shifted view stays in the buffer
         padded = np.zeros(chunk * area + 2 * margin + pad * side, np.float32)
         rows = np.zeros(chunk * area + 2 * margin + pad * side, np.float32)
-        pair = np.empty((chunk, body), np.float32)
         smoothed = np.empty((chunk, body), np.float32)
 
         def inner_rows(buffer, n, offset):
@@ -214,28 +286,27 @@ def _smooth_fields(draws, row_kernel, col_kernel, fields):
                     [inner_rows(rows, n, k - pad) for k in range(2 * pad + 1)],
                 )}
             fields_in, row_taps, rows_out, col_taps = views[n]
-            np.multiply(draws[start:stop], scale, out=fields_in, dtype=np.float32)
-            fields_in -= shift
-            _symmetric_taps(row_taps.__getitem__, row_kernel, rows_out, pair[:n])
-            _symmetric_taps(col_taps.__getitem__, col_kernel, smoothed[:n], pair[:n])
-            fields[start:stop] = smoothed[:n].reshape(n, size, side)[:, :, pad : pad + size]
+            np.copyto(fields_in, draws(n * size * size).reshape(n, size, size))
+            _symmetric_taps(row_taps.__getitem__, ratios, rows_out)
+            _symmetric_taps(col_taps.__getitem__, ratios, smoothed[:n])
+            np.multiply(smoothed[:n].reshape(n, size, side)[:, :, pad : pad + size], factor, out=fields[start:stop])
         return fields
-    chunk = max(1, _SMOOTH_CHUNK)
     plane = size * size
     padded = np.zeros((2, chunk, size + 2 * pad, size), np.float32)
     flat = padded.reshape(2, chunk, -1)
     smoothed = np.empty((chunk, size, size), np.float32)
-    pair = np.empty((chunk, plane), np.float32)
     for start in range(0, count, chunk):
         stop = min(start + chunk, count)
         n = stop - start
-        np.multiply(draws[start:stop], scale, out=padded[0, :n, pad : pad + size], dtype=np.float32)
-        padded[0, :n, pad : pad + size] -= shift
-        for which, kernel in enumerate((row_kernel, col_kernel)):
-            _symmetric_taps(lambda k: flat[which, :n, k * size : k * size + plane], kernel,
-                            smoothed[:n].reshape(n, plane), pair[:n])
-            target = padded[1, :n, pad : pad + size] if which == 0 else fields[start:stop]
-            np.copyto(target, smoothed[:n].transpose(0, 2, 1))
+        np.copyto(padded[0, :n, pad : pad + size], draws(n * plane).reshape(n, size, size))
+        for which in range(2):
+            _symmetric_taps(
+                lambda k: flat[which, :n, k * size : k * size + plane], ratios, smoothed[:n].reshape(n, plane)
+            )
+            if which == 0:
+                np.copyto(padded[1, :n, pad : pad + size], smoothed[:n].transpose(0, 2, 1))
+            else:
+                np.multiply(smoothed[:n].transpose(0, 2, 1), factor, out=fields[start:stop])
     return fields
 
 
@@ -327,11 +398,16 @@ def warp_digits(images, angles, scales, margin):
     box = size + 2 * margin
     centre = (size - 1) / 2.0
     offsets = np.arange(box, dtype=np.float32) - np.float32(centre + margin)
-    y = np.broadcast_to(offsets[:, None], (box, box))
-    x = np.broadcast_to(offsets[None, :], (box, box))
+    x, y = offsets[None, None, :], offsets[None, :, None]  # column and row offsets
     cos, sin, inv_scale = _rotation_scale(angles, scales)
-    src_c = (cos * x - sin * y) * inv_scale + np.float32(centre)
-    src_r = (sin * x + cos * y) * inv_scale + np.float32(centre)
+    # (cos x - sin y) / scale + centre: the products are made on (K, 1, box) and (K, box, 1) arrays, the
+    # three other passes on (K, box, box) in place.
+    src_c = np.subtract(cos * x, sin * y)
+    src_c *= inv_scale
+    src_c += np.float32(centre)
+    src_r = np.add(sin * x, cos * y)
+    src_r *= inv_scale
+    src_r += np.float32(centre)
     return bilinear_sample(images, src_r, src_c)
 
 
@@ -363,7 +439,7 @@ def transformed_top_left(positions, angles, scales, canvas_size, size=28, margin
     return np.rint(top_left).astype(np.int64) - np.asarray(margin, np.int64)[..., None]
 
 
-def paste_max(canvas, images, frames, image_index, top_left):
+def paste_max(canvas, images, frames, image_index, top_left, zeroed=False):
     """``canvas[f, r:r+h, c:c+w] = max(canvas, image)`` for every placement, clipped to the canvas.
 
     Args:
@@ -371,9 +447,12 @@ def paste_max(canvas, images, frames, image_index, top_left):
         images: a sequence of 2-D images to paste (they may differ in size).
         frames, image_index: (P,) the frame and the image of each placement.
         top_left: (P, 2) integer (row, column) of each image's top-left pixel; may lie outside.
+        zeroed: the canvas is all zeros and the images are >= 0, so each frame's
+            first placement (in the given order) is copied, not compared: the same
+            result, in half the time of a ``maximum``.
 
-    One numpy ``maximum`` per placement on a slice: the placements are a few per
-    frame, and a slice needs no index arrays.
+    One numpy ``maximum`` (or copy) per placement on a slice: the placements are a
+    few per frame, and a slice needs no index arrays.
     """
     _, height, width = canvas.shape
     sizes = np.array([image.shape for image in images], np.int64).reshape(-1, 2)[image_index]
@@ -381,8 +460,15 @@ def paste_max(canvas, images, frames, image_index, top_left):
     r0, c0 = np.maximum(r, 0), np.maximum(c, 0)
     r1, c1 = np.minimum(r + sizes[:, 0], height), np.minimum(c + sizes[:, 1], width)
     keep = (r0 < r1) & (c0 < c1)
-    rows = np.stack([frames, image_index, r0, r1, c0, c1, r0 - r, r1 - r, c0 - c, c1 - c], axis=1)[keep]
-    for f, k, a0, a1, b0, b1, s0, s1, t0, t1 in rows.tolist():
+    first = np.zeros(len(frames), np.int64)
+    if zeroed:
+        kept = np.flatnonzero(keep)
+        first[kept[np.unique(np.asarray(frames)[kept], return_index=True)[1]]] = 1
+    rows = np.stack([frames, image_index, r0, r1, c0, c1, r0 - r, r1 - r, c0 - c, c1 - c, first], axis=1)[keep]
+    for f, k, a0, a1, b0, b1, s0, s1, t0, t1, copy in rows.tolist():
         view = canvas[f, a0:a1, b0:b1]
-        np.maximum(view, images[k][s0:s1, t0:t1], out=view)
+        if copy:
+            view[...] = images[k][s0:s1, t0:t1]
+        else:
+            np.maximum(view, images[k][s0:s1, t0:t1], out=view)
     return canvas

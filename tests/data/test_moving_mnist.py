@@ -348,3 +348,59 @@ def test_elastic_smoothing_layouts_and_chunks_agree(monkeypatch, size, kernel_si
             ndimage.correlate1d(raw[index], kernel, axis=0, mode="constant"), kernel, axis=1, mode="constant"
         )
         np.testing.assert_allclose(fields[index], expected, rtol=1e-5, atol=1e-4)
+
+
+def test_smoothing_draws_advance_the_generator_as_one_draw(monkeypatch):
+    """Fields drawn chunk by chunk (words split across chunks) use the 16-bit draws of one ``_draw_uint16``."""
+    from keras_stvideo.data import warp
+
+    monkeypatch.setattr(warp, "_SMOOTH_CHUNK", 3)  # 11 x 11 fields: chunks of 363 draws, not whole 64-bit words
+    rng, other = np.random.default_rng(7), np.random.default_rng(7)
+    fields = elastic_displacements(rng, 4, 11, alpha=300.0, sigma=2.0, kernel_size=7)
+    raw = warp._draw_uint16(other, 2 * 4 * 11 * 11).astype(np.float64).reshape(2, 4, 11, 11) / 32768.0 - 1.0
+    assert rng.bit_generator.state == other.bit_generator.state  # ceil(968 / 4) words in all
+    kernel = gaussian_kernel(7, 2.0)
+    from scipy import ndimage
+
+    expected = 300.0 * ndimage.correlate1d(ndimage.correlate1d(raw, kernel, axis=-2, mode="constant"), kernel,
+                                           axis=-1, mode="constant")
+    np.testing.assert_allclose(fields, expected, rtol=1e-5, atol=1e-4)
+
+
+def test_elastic_kernel_with_underflowing_taps():
+    """sigma 0.05: the outer taps of a 7-tap Gaussian are exactly 0 (dropped); the field is the scaled draws."""
+    fields = elastic_displacements(np.random.default_rng(2), 2, 16, alpha=3.0, sigma=0.05, kernel_size=7)
+    np.testing.assert_allclose(fields, 3.0 * uniform_fields(np.random.default_rng(2), 2, 16), rtol=1e-6)
+
+
+def test_relative_sampling_and_clip_match_absolute_coordinates():
+    from keras_stvideo.data.warp import bilinear_sample
+
+    rng = np.random.default_rng(5)
+    images = rng.random((7, 12, 10), dtype=np.float32) * 1.5 - 0.25
+    fields = (rng.standard_normal((2, 7, 12, 10)) * 6).astype(np.float32)
+    rows, cols = np.mgrid[:12, :10].astype(np.float32)
+    absolute = bilinear_sample(images, rows + fields[0], cols + fields[1])
+    relative = bilinear_sample(images, fields[0], fields[1], relative=True)
+    np.testing.assert_allclose(relative, absolute, atol=1e-5)  # the coordinate sums round once instead of twice
+    for i in range(7):  # scikit-image's bilinear warp with zeros outside
+        np.testing.assert_allclose(relative[i], elastic_warp(images[i].astype(np.float64), fields[:, i]), atol=1e-5)
+    clipped = bilinear_sample(images.copy(), fields[0], fields[1], relative=True, clip=(0.0, 1.0))
+    assert clipped.tobytes() == np.clip(relative, 0.0, 1.0).tobytes()
+    in_place = images.copy()
+    bilinear_sample(in_place, fields[0], fields[1], out=in_place, relative=True)
+    assert in_place.tobytes() == relative.tobytes()
+
+
+def test_paste_max_on_a_zeroed_canvas_copies_first_placements_to_the_same_bytes():
+    from keras_stvideo.data.warp import paste_max
+
+    rng = np.random.default_rng(6)
+    images = [rng.random((s, s), dtype=np.float32) for s in (5, 9, 13)]
+    frames = np.repeat(np.arange(6), 3)
+    image_index = rng.integers(0, 3, len(frames))
+    top_left = rng.integers(-12, 20, (len(frames), 2))  # some clipped, some overlapping, some outside
+    top_left[0] = (-30, -30)  # frame 0's first placement misses the canvas: its second one is copied
+    plain = paste_max(np.zeros((6, 20, 20), np.float32), images, frames, image_index, top_left)
+    zeroed = paste_max(np.zeros((6, 20, 20), np.float32), images, frames, image_index, top_left, zeroed=True)
+    assert plain.tobytes() == zeroed.tobytes() and plain.max() > 0
