@@ -178,17 +178,20 @@ def markdown_table(rows, settings):
     return "\n".join(lines)
 
 
+def check_same_settings(previous, settings):
+    """A comparison.json payload to merge into must have been run with ``settings``; else a ValueError."""
+    if previous.get("settings") != dataclasses.asdict(settings):
+        raise ValueError(f"--merge needs a comparison of the same settings: expected {dataclasses.asdict(settings)}, "
+                         f"got {previous.get('settings')}")
+
+
 def merge_comparison(previous, rows, settings, seconds):
     """``previous`` (a comparison.json payload of the same settings) with its rows of the methods in ``rows``
     replaced by ``rows``: the payload to save after rerunning some methods (``stvideo compare --merge``).
 
     The payload keeps the previous run's ``seconds`` and lists every rerun in ``reruns`` (methods, seconds).
     """
-    import dataclasses
-
-    if previous.get("settings") != dataclasses.asdict(settings):
-        raise ValueError(f"--merge needs a comparison of the same settings: expected {dataclasses.asdict(settings)}, "
-                         f"got {previous.get('settings')}")
+    check_same_settings(previous, settings)
     fresh = {row["method"]: row for row in rows}
     merged = [fresh.pop(row["method"], row) for row in previous["rows"]]
     merged += list(fresh.values())  # methods the previous run did not have

@@ -65,14 +65,16 @@ def run(args):
 
     import json
 
-    from keras_stvideo.comparison import markdown_table, merge_comparison, run_comparison, save_comparison
+    from keras_stvideo.comparison import (
+        check_same_settings, markdown_table, merge_comparison, run_comparison, save_comparison,
+    )
 
     settings = settings_from_args(args)
     previous = None
     if args.merge is not None:
         with open(args.merge) as file:
             previous = json.load(file)
-        merge_comparison(previous, [], settings, 0.0)  # same settings? checked before training
+        check_same_settings(previous, settings)  # before any method trains
     start = time.perf_counter()
     rows = run_comparison(settings, methods=tuple(args.methods))
     seconds = time.perf_counter() - start

@@ -18,17 +18,8 @@ LOWER_FILTERS = (24, 64, 128, 128)
 # Adam 1e-4 on [0, 255] pixels (Caffe's range, as in the paper's setup): with [0, 1] inputs the un-normalised
 # network's activations shrink to about 0.005 by the lower SCLs' output, and SGD 0.01 from scratch collapsed to
 # one class (measured training-clip accuracy 16.7% in the quick comparison)
-OPTIMIZER, LEARNING_RATE = "adam", 1e-4
+LEARNING_RATE = 1e-4  # Adam's
 INPUT_SCALE = 255.0
-
-
-def make_optimizer():
-    """The training optimiser of the recipe (``OPTIMIZER`` at ``LEARNING_RATE``)."""
-    import keras
-
-    if OPTIMIZER == "sgd":
-        return keras.optimizers.SGD(LEARNING_RATE, momentum=0.9)
-    return keras.optimizers.Adam(LEARNING_RATE)
 
 
 def clip_pairs(clips, starts):
@@ -60,13 +51,15 @@ def _latest_start(clips):
 
 def train(task):
     """Train a reduced FstCN on ``task`` (random pair starts each epoch); return (model, predict)."""
+    import keras
+
     from keras_stvideo.models.fstcn.fstcn_model import build_fstcn, build_lower_scls
 
     latest = _latest_start(task.x_train)
     lower = build_lower_scls((INPUT_SIZE, INPUT_SIZE, 3), filters=LOWER_FILTERS)
     model = build_fstcn(task.num_classes, input_size=INPUT_SIZE, clip_length=CLIP_LENGTH, fc_units=(256, 128),
                         fusion_units=128, lower_scls=lower)
-    model.compile(optimizer=make_optimizer(), loss="sparse_categorical_crossentropy",
+    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     rng = np.random.default_rng(task.seed)
     for _ in range(task.epochs):
