@@ -85,6 +85,17 @@ def small_moving_mnist(count, split, seed):
     return generator.generate(count)
 
 
+def pretrained_small_trainer(lstm_units, digits, batch_size, epochs):
+    """A seeded two-stage trainer of a 32 x 32 LeNet (3 frames, 10 classes), pre-trained on the embedded digits."""
+    keras.utils.set_random_seed(0)
+    (x_digits, y_digits), _ = load_embedded_digits()
+    trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10,
+                              lstm_units=lstm_units)
+    trainer.pretrain(ScaledMNIST(x_digits[:digits], y_digits[:digits], batch_size=batch_size, canvas_size=32,
+                                 zoom_range=(1.0, 1.2)), epochs=epochs, verbose=0)
+    return trainer
+
+
 def test_stage_two_freezes_cnn_and_precomputed_features_equal_frozen_training():
     keras.utils.set_random_seed(0)
     x, y = small_moving_mnist(40, "train", 0)
@@ -136,11 +147,7 @@ def test_fine_tuning_after_a_frozen_stage_two_on_the_same_trainer_learns():
     # the head alone), then the CNN and the head reset to their starting weights and trained end to end. The
     # H200 run (JAX) collapsed every such row to the label prior; this guards that, on each backend, the second
     # fit trains every CNN weight, lowers the loss and does not answer one class for every video.
-    keras.utils.set_random_seed(0)
-    (x_digits, y_digits), _ = load_embedded_digits()
-    trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10, lstm_units=16)
-    trainer.pretrain(ScaledMNIST(x_digits[:640], y_digits[:640], batch_size=32, canvas_size=32,
-                                 zoom_range=(1.0, 1.2)), epochs=1, verbose=0)
+    trainer = pretrained_small_trainer(lstm_units=16, digits=640, batch_size=32, epochs=1)
     pretrained, initial_head = trainer.frame_encoder.get_weights(), trainer.head.get_weights()
     x, y = small_moving_mnist(100, "train", 4)
     trainer.fit(x, y, epochs=1, batch_size=50, verbose=0)  # frozen
@@ -181,11 +188,7 @@ def test_cosine_schedule_spans_all_epochs_of_stage_two(fine_tune):
 
 @pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
 def test_short_two_stage_training_beats_chance():
-    keras.utils.set_random_seed(0)
-    (x_digits, y_digits), _ = load_embedded_digits()
-    trainer = TwoStageTrainer(build_lenet(input_shape=(32, 32, 1)), sequence_length=3, num_classes=10, lstm_units=32)
-    trainer.pretrain(ScaledMNIST(x_digits[:3000], y_digits[:3000], batch_size=64, canvas_size=32,
-                                 zoom_range=(1.0, 1.2)), epochs=2, verbose=0)
+    trainer = pretrained_small_trainer(lstm_units=32, digits=3000, batch_size=64, epochs=2)
     x, y = small_moving_mnist(400, "train", 1)
     x_test, y_test = small_moving_mnist(200, "test", 2)
     trainer.fit(x, y, epochs=30, batch_size=50, learning_rate=1e-2, verbose=0)
