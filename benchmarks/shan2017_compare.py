@@ -67,6 +67,8 @@ def parse_args(argv=None):
                         help="stop stage 1 of one CNN after the epoch that passes this many seconds")
     parser.add_argument("--min-gain", type=float, default=0.2, help="stage-1 convergence: points per epoch")
     parser.add_argument("--mixed-precision", action="store_true")
+    parser.add_argument("--matmul-precision", choices=["default", "highest"], default="default",
+                        help="JAX: 'highest' turns off TF32 matmuls and convolutions on the GPU")
     parser.add_argument("--deadline", type=float, default=float("inf"), help="seconds from the start")
     parser.add_argument("--aim-seconds", type=float, default=0.0)
     parser.add_argument("--aim-videos", type=int, default=40000)
@@ -92,15 +94,21 @@ def _render_chunk(task):
     return index, y
 
 
-def render_videos(folder, name, variant, split, count, seed, mnist_path, workers):
-    """(videos memmap (count, 5, 64, 64, 1), labels): ``count`` clean-protocol videos with sorted labels."""
+def render_videos(folder, name, variant, split, count, seed, mnist_path, workers, pool=None):
+    """(videos memmap (count, 5, 64, 64, 1), labels): ``count`` clean-protocol videos with sorted labels.
+
+    ``pool``: a process pool forked before any Keras model existed, to render with after one does.
+    """
     path = pathlib.Path(folder) / f"{name}.npy"
     videos = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(count, 5, 64, 64, 1))
     del videos
     tasks = [(str(path), variant, split, seed, i, min(CHUNK, count - i * CHUNK), mnist_path)
              for i in range((count + CHUNK - 1) // CHUNK)]
     labels = [None] * len(tasks)
-    if workers > 1 and len(tasks) > 1:
+    if pool is not None:
+        for index, y in pool.imap_unordered(_render_chunk, tasks):
+            labels[index] = y
+    elif workers > 1 and len(tasks) > 1:
         with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
             for index, y in pool.imap_unordered(_render_chunk, tasks):
                 labels[index] = y
@@ -113,18 +121,21 @@ def render_videos(folder, name, variant, split, count, seed, mnist_path, workers
 
 def _render_digits(task):
     """Worker: Scaled MNIST digits ``rows`` of augmentation ``epoch`` into the memmap at ``path``."""
-    path, epoch, start_row, stop_row, seed = task
+    path, epoch, start_row, stop_row, seed, rotation_range = task
     from keras_stvideo.data.scaled_mnist import make_scaled_mnist
 
     digits = _MNIST[0][0][start_row:stop_row]
     frames = np.load(path, mmap_mode="r+")
-    frames[epoch, start_row:stop_row] = make_scaled_mnist(digits, np.random.default_rng([seed, epoch, start_row]))
+    frames[epoch, start_row:stop_row] = make_scaled_mnist(digits, np.random.default_rng([seed, epoch, start_row]),
+                                                          rotation_range=rotation_range)
     frames.flush()
     return epoch
 
 
-def render_scaled_mnist(folder, count, augmentations, seed, workers):
+def render_scaled_mnist(folder, count, augmentations, seed, workers, rotation_range=None):
     """``augmentations`` Scaled MNIST copies of the first ``count`` training digits: (A, count, 64, 64, 1) memmap.
+
+    ``rotation_range`` (radians) turns the digits too (``make_scaled_mnist``; not in the paper).
 
     Rendered once by worker processes (a warp costs about 1 ms of CPU per digit, 60,000 digits a minute on
     one core); stage 1 cycles through them, a new shuffle every epoch.
@@ -132,7 +143,8 @@ def render_scaled_mnist(folder, count, augmentations, seed, workers):
     path = pathlib.Path(folder) / "scaled_mnist.npy"
     frames = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(augmentations, count, 64, 64, 1))
     del frames
-    tasks = [(str(path), e, r, min(r + 2000, count), seed) for e in range(augmentations) for r in range(0, count, 2000)]
+    tasks = [(str(path), e, r, min(r + 2000, count), seed, rotation_range)
+             for e in range(augmentations) for r in range(0, count, 2000)]
     with multiprocessing.get_context("fork").Pool(max(1, min(workers, len(tasks)))) as pool:
         list(pool.imap_unordered(_render_digits, tasks))
     return np.load(path, mmap_mode="r")
@@ -162,6 +174,13 @@ def pre_rendered_digits(frames, labels, batch_size, seed):
     return PreRendered()
 
 
+def held_out_digits(digits, seed, rotation_range=None):
+    """Stage 1's held-out Scaled MNIST frames, made from test digits (one fixed draw per seed)."""
+    from keras_stvideo.data.scaled_mnist import make_scaled_mnist
+
+    return make_scaled_mnist(digits, np.random.default_rng([seed, 2017]), rotation_range=rotation_range)
+
+
 def test_videos(variant, per_class, seed, mnist):
     from keras_stvideo.data.moving_mnist import MovingMNIST
 
@@ -171,6 +190,18 @@ def test_videos(variant, per_class, seed, mnist):
 
 
 # ----------------------------------------------------------------------------- training
+def set_matmul_precision(precision):
+    """JAX: "highest" computes float32 matmuls and convolutions in full float32 (no TF32 on the GPU)."""
+    import keras
+
+    if keras.backend.backend() == "jax":
+        import jax
+
+        jax.config.update("jax_default_matmul_precision", None if precision == "default" else precision)
+    elif precision != "default":
+        raise ValueError(f"--matmul-precision {precision} needs KERAS_BACKEND=jax, not {keras.backend.backend()}")
+
+
 def make_deadline_callback(deadline, start):
     import keras
 
@@ -196,7 +227,7 @@ def pretrain(name, mnist, args, state_dir, log, start):
     """Stage 1 to convergence; returns (trainer, record)."""
     import keras
 
-    from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
+    from keras_stvideo.data.scaled_mnist import ScaledMNIST
     from keras_stvideo.models.attention_lstm.frame_encoders import FRAME_ENCODERS
     from keras_stvideo.models.attention_lstm.training import TwoStageTrainer
     from keras_stvideo.training.epoch_backup import DatasetEpochSync, EpochBackup, initial_epoch
@@ -205,7 +236,7 @@ def pretrain(name, mnist, args, state_dir, log, start):
     keras.utils.set_random_seed(args.seed)
     trainer = TwoStageTrainer(FRAME_ENCODERS[name](), 5, lstm_units=args.lstm_units)
     (x_train, y_train), (x_test, y_test) = mnist
-    held_out = make_scaled_mnist(x_test[:args.pretrain_test_digits], np.random.default_rng([args.seed, 2017]))
+    held_out = held_out_digits(x_test[:args.pretrain_test_digits], args.seed)
     y_held = np.asarray(y_test[:args.pretrain_test_digits])
 
     def digit_accuracy():
@@ -373,6 +404,7 @@ def main(argv=None):
         pass
     if args.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    set_matmul_precision(args.matmul_precision)
     deadline_cb = make_deadline_callback(args.deadline, start)
     trainers, fine_tuned = {}, {}
     for name in args.encoders:

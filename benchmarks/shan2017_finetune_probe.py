@@ -9,7 +9,8 @@ collapse was not reproduced here; run this where it happened, e.g. on a GPU:
 
     KERAS_BACKEND=jax python benchmarks/shan2017_finetune_probe.py --out /tmp/ft --pretrain-digits 60000 \\
         --pretrain-epochs 4 --pretrain-batch-size 128 --videos 20000 --steps 400
-    (add --highest for jax_default_matmul_precision="highest", i.e. no TF32 matmuls on the GPU)
+    (--precisions default highest repeats each run with jax_default_matmul_precision="highest", i.e. without
+    TF32 on the GPU, from the same CNN; --pretrained-weights PATH loads a stage-1 CNN instead of pre-training)
 
 It writes ``finetune_probe.json`` into ``--out``.
 """
@@ -38,29 +39,31 @@ def main(argv=None):
     parser.add_argument("--learning-rates", type=float, nargs="+", default=[1e-3, 1e-4])
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--batch-size", type=int, default=50)
-    parser.add_argument("--highest", action="store_true", help="JAX: float32 matmuls at the highest precision")
+    parser.add_argument("--precisions", nargs="+", default=["default"], choices=["default", "highest"],
+                        help="JAX: jax_default_matmul_precision for the fine-tuning runs ('highest': no TF32)")
+    parser.add_argument("--pretrained-weights", default=None, help="a LeNet .weights.h5 to start from (no stage 1)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     import keras
 
-    if args.highest and keras.backend.backend() == "jax":
-        import jax
-
-        jax.config.update("jax_default_matmul_precision", "highest")
     from keras_stvideo.data.mnist import load_mnist
     from keras_stvideo.data.moving_mnist import MovingMNIST
     from keras_stvideo.data.scaled_mnist import make_scaled_mnist
     from keras_stvideo.models.attention_lstm.frame_encoders import build_lenet
     from keras_stvideo.models.attention_lstm.training import TwoStageTrainer, rmsprop
+    from shan2017_compare import set_matmul_precision  # this script's folder is on sys.path
 
     mnist = load_mnist(args.mnist)
     (x_train, y_train), (x_test, y_test) = mnist
     keras.utils.set_random_seed(args.seed)
     trainer = TwoStageTrainer(build_lenet(), 5, lstm_units=128)
     t0 = time.perf_counter()
-    digits = make_scaled_mnist(x_train[:args.pretrain_digits], np.random.default_rng(args.seed))
-    trainer.pretrain(digits, y_train[:args.pretrain_digits].astype("int64"), epochs=args.pretrain_epochs,
-                     batch_size=args.pretrain_batch_size, verbose=0)
+    if args.pretrained_weights:
+        trainer.frame_encoder.load_weights(args.pretrained_weights)
+    else:
+        digits = make_scaled_mnist(x_train[:args.pretrain_digits], np.random.default_rng(args.seed))
+        trainer.pretrain(digits, y_train[:args.pretrain_digits].astype("int64"), epochs=args.pretrain_epochs,
+                         batch_size=args.pretrain_batch_size, verbose=0)
     held_out = make_scaled_mnist(x_test[:1000], np.random.default_rng([args.seed, 1]))
     digit_accuracy = float(np.mean(np.argmax(trainer.frame_encoder.predict(held_out, verbose=0), 1) == y_test[:1000]))
     print(f"stage 1: {100 * digit_accuracy:.1f}% held-out digit accuracy ({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -69,16 +72,17 @@ def main(argv=None):
     videos, labels = generator.generate(args.videos, seed=[args.seed, 0])
     probe = videos[:40].reshape(-1, 64, 64, 1)
     pretrained, initial_head = trainer.frame_encoder.get_weights(), trainer.head.get_weights()
-    record = {"backend": keras.backend.backend(), "highest_precision": args.highest, "settings": vars(args),
-              "digit_accuracy": 100 * digit_accuracy, "runs": []}
+    record = {"backend": keras.backend.backend(), "settings": vars(args), "digit_accuracy": 100 * digit_accuracy,
+              "runs": []}
     checkpoints = {1, 2, 3, 5, 10, 20, 40, 100, 200, 400, args.steps}
-    for learning_rate in args.learning_rates:
+    for precision, learning_rate in [(p, lr) for p in args.precisions for lr in args.learning_rates]:
+        set_matmul_precision(precision)
         trainer.frame_encoder.set_weights(pretrained)
         trainer.head.set_weights(initial_head)
         trainer.frame_encoder.trainable = True
         trainer.model.compile(optimizer=rmsprop(learning_rate), loss="sparse_categorical_crossentropy")
         order = np.random.default_rng(args.seed).permutation(args.videos)
-        run = {"learning_rate": learning_rate, "steps": []}
+        run = {"learning_rate": learning_rate, "matmul_precision": precision, "steps": []}
         for step in range(1, args.steps + 1):
             start = ((step - 1) * args.batch_size) % args.videos
             rows = np.sort(order[start:start + args.batch_size])
@@ -87,7 +91,7 @@ def main(argv=None):
                 features = trainer.encoder.predict(probe, verbose=0)
                 run["steps"].append({"step": step, "loss": loss, "dead_units": float(np.mean(features.max(0) == 0)),
                                      "feature_max": float(features.max()), "finite": bool(np.isfinite(loss))})
-                print(f"lr {learning_rate:g} step {step}: loss {loss:.3f}, dead fc units "
+                print(f"{precision} precision, lr {learning_rate:g} step {step}: loss {loss:.3f}, dead fc units "
                       f"{100 * run['steps'][-1]['dead_units']:.0f}%, largest feature {features.max():.1f}", flush=True)
         record["runs"].append(run)
     out = pathlib.Path(args.out)
