@@ -4,8 +4,9 @@
 #   A. shan2017_compare.py: LeNet, STN-LeNet and DCN-LeNet pre-trained on all 60,000 digits until converged
 #      (at most 8 epochs), then frozen (20,000 videos) and fine-tuned (10,000 videos) at equal data, 10 epochs,
 #      float32 at full precision (no TF32);
-#   B. shan2017_finetune_probe.py: fine-tuning LeNet step by step with and without TF32 from one CNN (the earlier
-#      run's fine-tuned rows collapsed to the label prior on the GPU, never on the CPU);
+#   B. shan2017_finetune_probe.py: fine-tuning LeNet step by step from one CNN with the head LSTM's plain
+#      recurrence (the package's) and with Keras' cuDNN path (fine-tuning learned nothing on two GPUs, with and
+#      without TF32, while it learns on the CPU), then the GPU-only test of the two LSTM paths;
 #   C. shan2017_aim.py: the 95% clean Rotation+Scaling aim for LeNet, stage 1 on turned digits, new videos every
 #      epoch.
 # Run from a copy of the repository holding .gpu/ (the wheels of keras, namex and optree for Python 3.12: the
@@ -31,7 +32,9 @@ COMPARE="benchmarks/shan2017_compare.py --mnist .gpu/mnist.npz --state-dir /tmp/
 } 2>&1 | quiet > "$OUT/log_compare.txt" &
 python3 benchmarks/shan2017_finetune_probe.py --out "$OUT" --mnist .gpu/mnist.npz --pretrain-digits 60000 \
     --pretrain-epochs 4 --pretrain-batch-size 128 --videos 20000 --steps 400 --learning-rates 1e-3 \
-    --precisions default highest 2>&1 | quiet > "$OUT/log_probe.txt" &
+    --lstm-paths plain cudnn 2>&1 | quiet > "$OUT/log_probe.txt" \
+    && python3 -m pytest -q -p no:cacheprovider tests/models/attention_lstm/test_frame_encoders.py -k cudnn \
+    2>&1 | quiet >> "$OUT/log_probe.txt" &
 python3 benchmarks/shan2017_aim.py --out "$OUT" --mnist .gpu/mnist.npz --encoder lenet --pretrain-rotation \
     --pretrain-epochs 8 --matmul-precision highest --workers 4 --seconds "$BUDGET" --deadline "$BUDGET" 2>&1 \
     | quiet > "$OUT/log_aim_lenet.txt" &

@@ -122,8 +122,15 @@ def feature_extractor(frame_encoder):
                        name=f"{frame_encoder.name}_features")
 
 
-def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8, name="lstm_head"):
-    """LSTM (no dropout) + softmax over the classes (section II-B, IV-A), on per-frame features."""
+def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8, use_cudnn=False, name="lstm_head"):
+    """LSTM (no dropout) + softmax over the classes (section II-B, IV-A), on per-frame features.
+
+    ``use_cudnn`` is the Keras LSTM's: False (default) runs the plain recurrence on every device. On JAX with a
+    GPU, Keras 3.15's "auto" sends the LSTM to cuDNN through ``jax.experimental.rnn``; there, end-to-end
+    fine-tuning of the CNN-LSTM never learned (H200 and H100, with and without TF32) while the same runs learned
+    on the CPU, and that path is the one GPU-only code in the model (README, issue 23). Five steps of an LSTM gain
+    nothing worth that risk from cuDNN.
+    """
     sequence_length = check_positive_int(sequence_length, "sequence_length")
     check_positive_int(feature_size, "feature_size")
     check_positive_int(num_classes, "num_classes")
@@ -131,7 +138,8 @@ def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8
     inputs = keras.Input((sequence_length, feature_size), name="frame_features")
     x = keras.layers.LSTM(
         lstm_units, dropout=0.0, recurrent_dropout=0.0, kernel_initializer="glorot_uniform",
-        recurrent_initializer="orthogonal", bias_initializer="zeros", unit_forget_bias=False, name="lstm",
+        recurrent_initializer="orthogonal", bias_initializer="zeros", unit_forget_bias=False, use_cudnn=use_cudnn,
+        name="lstm",
     )(inputs)
     outputs = keras.layers.Dense(num_classes, activation="softmax", dtype=SOFTMAX_DTYPE, name="sequence_classifier")(x)
     return keras.Model(inputs, outputs, name=name)

@@ -64,8 +64,38 @@ def test_cnn_lstm_follows_section_ii_b():
     assert isinstance(lstm.cell.recurrent_initializer, keras.initializers.Orthogonal)
     assert isinstance(lstm.cell.kernel_initializer, keras.initializers.GlorotUniform)
     assert not lstm.cell.unit_forget_bias
+    assert lstm.use_cudnn is False  # the plain recurrence on every device (build_lstm_head)
     encoder_output = model.get_layer("frame_encoder").output
     assert tuple(encoder_output.shape) == (None, 5, 500)  # features, not the digit classifier
+
+
+def _has_gpu():
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        return jax.default_backend() == "gpu"
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return bool(tf.config.list_physical_devices("GPU"))
+    if backend == "torch":
+        import torch
+
+        return torch.cuda.is_available()
+    return False
+
+
+@pytest.mark.skipif(not _has_gpu(), reason="the cuDNN LSTM path exists on a GPU only")
+def test_a_cudnn_lstm_head_computes_what_the_plain_one_does_inside_the_compiled_video_model():
+    # The check issue 23 left for a GPU: on JAX, fine-tuning with the cuDNN LSTM never learned there.
+    plain = build_cnn_lstm(build_lenet(), sequence_length=5, lstm_units=128)
+    cudnn = build_cnn_lstm(build_lenet(), sequence_length=5, lstm_units=128)
+    cudnn.get_layer("lstm_head").get_layer("lstm").use_cudnn = "auto"
+    cudnn.set_weights(plain.get_weights())
+    rng = np.random.default_rng(0)
+    x = ((rng.random((50, 5, 64, 64, 1)) > 0.85) * rng.random((50, 5, 64, 64, 1))).astype("float32")
+    np.testing.assert_allclose(cudnn.predict(x, verbose=0), plain.predict(x, verbose=0), atol=1e-4)
 
 
 def test_wrong_shapes_are_named():
