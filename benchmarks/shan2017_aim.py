@@ -29,10 +29,10 @@ import time
 
 import numpy as np
 
-import shan2017_compare as compare  # this script's folder is on sys.path
-
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+import shan2017_compare as compare  # noqa: E402  (benchmarks/ is on sys.path now)
 
 VARIANT = "rotation_scaling"
 TEST_SEED_OFFSET = 1  # shan2017_compare's test videos for its first variant, rotation_scaling: seed + 1
@@ -54,6 +54,7 @@ def parse_args(argv=None):
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300.0, help="stage-2 time budget")
     parser.add_argument("--deadline", type=float, default=float("inf"), help="stop stage 2 this long after the start")
+    parser.add_argument("--max-epochs", type=int, default=None, help="stop stage 2 after this many epochs")
     parser.add_argument("--matmul-precision", choices=["default", "highest"], default="default")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
@@ -130,7 +131,7 @@ def main(argv=None):
     deadline = compare.make_deadline_callback(seconds, t0)
     ready = {"data": render(0)}
     epoch = 0
-    while time.perf_counter() - t0 < seconds:
+    while time.perf_counter() - t0 < seconds and epoch < (args.max_epochs or float("inf")):
         videos, labels = ready.pop("data")
         worker = threading.Thread(target=lambda e=epoch + 1: ready.update(data=render(e)))
         worker.start()

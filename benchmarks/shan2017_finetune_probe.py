@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 
 def main(argv=None):
@@ -54,7 +54,7 @@ def main(argv=None):
     from keras_stvideo.data.scaled_mnist import make_scaled_mnist
     from keras_stvideo.models.attention_lstm.frame_encoders import build_lenet
     from keras_stvideo.models.attention_lstm.training import TwoStageTrainer, rmsprop
-    from shan2017_compare import set_matmul_precision  # this script's folder is on sys.path
+    from shan2017_compare import set_matmul_precision
 
     mnist = load_mnist(args.mnist)
     (x_train, y_train), (x_test, y_test) = mnist

@@ -1,0 +1,35 @@
+"""benchmarks/shan2017_aim.py: stage 1 on turned digits, then new videos every epoch, each epoch recorded."""
+
+import importlib.util
+import json
+import math
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def load_script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow  # a small stage 1 and two small epochs of fine-tuning
+def test_the_aim_records_its_stage_one_and_every_epoch_of_new_videos(tmp_path):
+    load_script("shan2017_aim").main([
+        "--out", str(tmp_path), "--encoder", "lenet", "--pretrain-digits", "256", "--pretrain-epochs", "2",
+        "--pretrain-test-digits", "100", "--pretrain-rotation", "--videos-per-epoch", "100", "--test-per-class", "1",
+        "--max-epochs", "2", "--workers", "2"])
+    record = json.loads((tmp_path / "shan2017_aim_lenet.json").read_text())
+    assert len(record["stage1"]["digit_accuracy_per_epoch"]) == 2
+    assert record["stage1"]["rotation_range"] == pytest.approx([0.0, 2 * math.pi])
+    stage2 = record["stage2"]
+    assert stage2["epochs"] == 2 and stage2["videos_seen"] == 200
+    for curve in ("test_accuracy_per_epoch", "test_loss_per_epoch", "train_accuracy_per_epoch"):
+        assert len(stage2[curve]) == 2
+    assert record["test_videos"] == 100  # the comparison's clean Rotation+Scaling test set, one per class
+    assert 0 <= stage2["test_accuracy"] <= 100 and stage2["test_loss"] > 0
+
