@@ -19,6 +19,7 @@ Usage (CPU, tiny):
 
 import argparse
 import json
+import os
 import math
 import multiprocessing
 import pathlib
@@ -33,6 +34,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import shan2017_compare as compare  # noqa: E402  (benchmarks/ is on sys.path now)
+
+from keras_stvideo.utils.quiet import silence_tensorflow_import  # noqa: E402  (imports no TensorFlow)
 
 VARIANT = "rotation_scaling"
 TEST_SEED_OFFSET = 1  # shan2017_compare's test videos for its first variant, rotation_scaling: seed + 1
@@ -64,6 +67,8 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     start = time.perf_counter()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up lines, as `stvideo` does
+    silence_tensorflow_import()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result_path = out / f"shan2017_aim_{args.encoder}.json"
