@@ -146,7 +146,8 @@ def main(argv=None):
         stage2["test_accuracy_per_epoch"].append(100 * float(history.history["val_accuracy"][-1]))
         stage2["test_loss_per_epoch"].append(float(history.history["val_loss"][-1]))
         stage2["train_accuracy_per_epoch"].append(100 * float(history.history["accuracy"][-1]))
-        stage2.update(epochs=epoch, videos_seen=epoch * args.videos_per_epoch, seconds=time.perf_counter() - t0,
+        stage2.update(epochs=epoch, full_epochs=epoch - int(deadline.stopped), seconds=time.perf_counter() - t0,
+                      videos_in_full_epochs=(epoch - int(deadline.stopped)) * args.videos_per_epoch,
                       last_epoch_cut_by_the_budget=deadline.stopped)
         save()
         log(f"stage 2 epoch {epoch}: clean Rotation+Scaling test accuracy {stage2['test_accuracy_per_epoch'][-1]:.1f}% "

@@ -27,7 +27,8 @@ def test_the_aim_records_its_stage_one_and_every_epoch_of_new_videos(tmp_path):
     assert len(record["stage1"]["digit_accuracy_per_epoch"]) == 2
     assert record["stage1"]["rotation_range"] == pytest.approx([0.0, 2 * math.pi])
     stage2 = record["stage2"]
-    assert stage2["epochs"] == 2 and stage2["videos_seen"] == 200
+    assert stage2["epochs"] == stage2["full_epochs"] == 2 and stage2["videos_in_full_epochs"] == 200
+    assert not stage2["last_epoch_cut_by_the_budget"]
     for curve in ("test_accuracy_per_epoch", "test_loss_per_epoch", "train_accuracy_per_epoch"):
         assert len(stage2[curve]) == 2
     assert record["test_videos"] == 100  # the comparison's clean Rotation+Scaling test set, one per class
