@@ -19,7 +19,6 @@ Usage (CPU, tiny):
 
 import argparse
 import json
-import os
 import math
 import multiprocessing
 import pathlib
@@ -35,7 +34,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import shan2017_compare as compare  # noqa: E402  (benchmarks/ is on sys.path now)
 
-from keras_stvideo.utils.quiet import silence_tensorflow_import  # noqa: E402  (imports no TensorFlow)
+from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
 
 VARIANT = "rotation_scaling"
 TEST_SEED_OFFSET = 1  # shan2017_compare's test videos for its first variant, rotation_scaling: seed + 1
@@ -67,8 +66,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     start = time.perf_counter()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up lines, as `stvideo` does
-    silence_tensorflow_import()
+    quiet_tensorflow()  # no TensorFlow C++ log lines, as in `stvideo`
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result_path = out / f"shan2017_aim_{args.encoder}.json"

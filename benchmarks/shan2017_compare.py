@@ -39,7 +39,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from keras_stvideo.utils.quiet import silence_tensorflow_import  # noqa: E402  (imports no TensorFlow)
+from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
 
 _MNIST = None  # set before the worker processes fork
 CHUNK = 1000  # videos rendered per task, seeded (seed, chunk index): the same videos however many processes
@@ -357,8 +357,7 @@ run_row.heads = {}
 def main(argv=None):
     args = parse_args(argv)
     start = time.perf_counter()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up lines, as `stvideo` does
-    silence_tensorflow_import()
+    quiet_tensorflow()  # no TensorFlow C++ log lines, as in `stvideo`
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result_path = out / "shan2017_compare.json"

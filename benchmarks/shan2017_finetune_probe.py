@@ -18,7 +18,6 @@ It writes ``finetune_probe.json`` into ``--out``.
 
 import argparse
 import json
-import os
 import pathlib
 import sys
 import time
@@ -28,7 +27,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from keras_stvideo.utils.quiet import silence_tensorflow_import  # noqa: E402  (imports no TensorFlow)
+from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
 
 
 def main(argv=None):
@@ -50,8 +49,7 @@ def main(argv=None):
     parser.add_argument("--pretrained-weights", default=None, help="a LeNet .weights.h5 to start from (no stage 1)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up lines, as `stvideo` does
-    silence_tensorflow_import()
+    quiet_tensorflow()  # no TensorFlow C++ log lines, as in `stvideo`
     import keras
 
     from keras_stvideo.data.mnist import load_mnist

@@ -17,10 +17,9 @@ leaves no partial file.
 import argparse
 import importlib
 import logging
-import os
 import sys
 
-from keras_stvideo.utils.quiet import silence_tensorflow_import
+from keras_stvideo.utils.quiet import quiet_tensorflow
 
 # Order here is the order ``stvideo --help`` lists them.
 COMMAND_MODULES = (
@@ -93,11 +92,7 @@ def build_parser():
 
 def main(argv=None):
     """Run ``stvideo`` with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    # TensorFlow's C++ log lines: level 3 hides the start-up ones (such as "failed call to cuInit" on a machine
-    # without a GPU); the import hook hides those printed while TensorFlow is imported, before that setting
-    # applies. Set TF_CPP_MIN_LOG_LEVEL=0 to see them all.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    silence_tensorflow_import()
+    quiet_tensorflow()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

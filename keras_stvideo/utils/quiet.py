@@ -79,3 +79,14 @@ def silence_tensorflow_import():
     if "tensorflow" in sys.modules or any(isinstance(f, _QuietImportFinder) for f in sys.meta_path):
         return
     sys.meta_path.insert(0, _QuietImportFinder("tensorflow"))
+
+
+def quiet_tensorflow():
+    """Keep TensorFlow's C++ log lines off: ``TF_CPP_MIN_LOG_LEVEL=3`` unless set, and the import hook.
+
+    Level 3 hides the lines written after start-up (such as "failed call to cuInit" on a machine without a
+    GPU); the hook hides those written while TensorFlow is imported, before that setting applies. Set
+    ``TF_CPP_MIN_LOG_LEVEL=0`` to see them all. Call it before anything imports TensorFlow.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    silence_tensorflow_import()
