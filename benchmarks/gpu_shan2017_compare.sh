@@ -6,7 +6,8 @@
 #      float32 at full precision (no TF32);
 #   B. shan2017_finetune_probe.py: fine-tuning LeNet step by step from one CNN with the head LSTM's plain
 #      recurrence (the package's) and with Keras' cuDNN path (fine-tuning learned nothing on two GPUs, with and
-#      without TF32, while it learns on the CPU), then the GPU-only test of the two LSTM paths;
+#      without TF32, while it learns on the CPU), then the GPU-only test of the two LSTM paths and the
+#      model's gradient on the GPU against the CPU from the same weights, for each path;
 #   C. shan2017_aim.py: the 95% clean Rotation+Scaling aim for LeNet, stage 1 on turned digits, new videos every
 #      epoch.
 # Run from a copy of the repository holding .gpu/ (the wheels of keras, namex and optree for Python 3.12: the
@@ -34,7 +35,11 @@ python3 benchmarks/shan2017_finetune_probe.py --out "$OUT" --mnist .gpu/mnist.np
     --pretrain-epochs 4 --pretrain-batch-size 128 --videos 20000 --steps 400 --learning-rates 1e-3 \
     --lstm-paths plain cudnn 2>&1 | quiet > "$OUT/log_probe.txt" \
     && python3 -m pytest -q -p no:cacheprovider tests/models/attention_lstm/test_frame_encoders.py -k cudnn \
-    2>&1 | quiet >> "$OUT/log_probe.txt" &
+    2>&1 | quiet >> "$OUT/log_probe.txt" \
+    && for path in plain cudnn; do  # the GPU's gradient against the same machine's CPU, from the same weights
+        python3 benchmarks/shan2017_gradient_check.py --out /tmp/g_gpu.npz --lstm-path $path \
+        && JAX_PLATFORMS=cpu python3 benchmarks/shan2017_gradient_check.py --out /tmp/g_cpu_$path.npz \
+            --against /tmp/g_gpu.npz --lstm-path $path; done 2>&1 | quiet >> "$OUT/log_probe.txt" &
 python3 benchmarks/shan2017_aim.py --out "$OUT" --mnist .gpu/mnist.npz --encoder lenet --pretrain-rotation \
     --pretrain-epochs 8 --matmul-precision highest --workers 4 --seconds "$BUDGET" --deadline "$BUDGET" 2>&1 \
     | quiet > "$OUT/log_aim_lenet.txt" &
