@@ -3,9 +3,9 @@
 Pre-trains LeNet on Scaled MNIST (Adadelta 1.0), or loads one, then fine-tunes the whole LeNet-LSTM (RMSProp,
 clean protocol, sorted labels) step by step from that same CNN for each setting, recording the training
 loss, the share of dead fc-500 units (zero on every frame of a fixed probe batch) and the largest feature
-after chosen steps. Seen so far (20,000 Normal videos, lr 1e-3, a LeNet at about 95%): on the CPU (JAX) the
-loss falls from 4.61 to 2.39 in 100 steps and 1.02 in 400; on an H100 (JAX) it stays at 3.90-4.16 from step 20 to step 400,
-with and without TF32 (``--precisions default highest``), with no dead unit. The next GPU check is the head
+after chosen steps. Seen so far (20,000 Normal videos, lr 1e-3, a LeNet at about 95%): on the CPU (JAX)
+the loss falls from 4.61 to 2.39 in 100 steps and 1.02 in 400; on an H100 (JAX) it stays at 3.90-4.16 from
+step 20 to step 400, with and without TF32 (``--precisions default highest``), with no dead unit. The next GPU check is the head
 LSTM's path (``--lstm-paths plain cudnn``: Keras' plain recurrence, now the package's, against its cuDNN one):
 
     KERAS_BACKEND=jax python benchmarks/shan2017_finetune_probe.py --out /tmp/ft --pretrain-digits 60000 \\
@@ -100,7 +100,8 @@ def main(argv=None):
                 run["steps"].append({"step": step, "loss": loss, "dead_units": float(np.mean(features.max(0) == 0)),
                                      "feature_max": float(features.max()), "finite": bool(np.isfinite(loss))})
                 print(f"{lstm_path} LSTM, {precision} precision, lr {learning_rate:g} step {step}: loss {loss:.3f}, "
-                      f"dead fc units {100 * run['steps'][-1]['dead_units']:.0f}%, largest feature {features.max():.1f}",
+                      f"dead fc units {100 * run['steps'][-1]['dead_units']:.0f}%, "
+                      f"largest feature {features.max():.1f}",
                       flush=True)
         record["runs"].append(run)
     out = pathlib.Path(args.out)

@@ -92,7 +92,8 @@ class ScaledMNIST(EpochCounter, keras.utils.PyDataset):
         if not 0 < zoom_range[0] <= zoom_range[1]:
             raise ValueError(f"zoom_range must satisfy 0 < min <= max, got {zoom_range!r}")
         if rotation_range is not None and not (len(rotation_range) == 2 and rotation_range[0] <= rotation_range[1]):
-            raise ValueError(f"rotation_range must be None or (min, max) radians with min <= max, got {rotation_range!r}")
+            raise ValueError(
+                f"rotation_range must be None or (min, max) radians with min <= max, got {rotation_range!r}")
         self.rotation_range = None if rotation_range is None else tuple(float(a) for a in rotation_range)
         self.digits, self.labels = np.asarray(digits), np.asarray(labels)
         self.batch_size, self.canvas_size = int(batch_size), int(canvas_size)
