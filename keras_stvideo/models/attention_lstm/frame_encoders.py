@@ -128,8 +128,8 @@ def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8
     ``use_cudnn`` is the Keras LSTM's: False (default) runs the plain recurrence on every device. On JAX with a
     GPU, Keras 3.15's "auto" sends the LSTM to cuDNN through ``jax.experimental.rnn``; there, end-to-end
     fine-tuning of the CNN-LSTM never learned (H200 and H100, with and without TF32) while the same runs learned
-    on the CPU, and that path is the one GPU-only code in the model (README, issue 23). Five steps of an LSTM gain
-    nothing worth that risk from cuDNN.
+    on the CPU, and this is the one layer of the model that Keras sends elsewhere on a GPU (README, issue 23;
+    whether it is the cause is not yet confirmed). Five steps of an LSTM gain nothing worth that risk from cuDNN.
     """
     sequence_length = check_positive_int(sequence_length, "sequence_length")
     check_positive_int(feature_size, "feature_size")
