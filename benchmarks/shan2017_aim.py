@@ -12,6 +12,13 @@ comparison's 1,000 clean test videos (``shan2017_compare.py``'s seed for this va
 until ``--seconds`` of stage 2 have passed or ``--deadline`` seconds since the start.
 ``OUT/shan2017_aim_<encoder>.json`` is rewritten after each epoch.
 
+``--state-dir DIR`` makes the run resumable: the pre-trained CNN goes to ``DIR/stage1.weights.h5`` and every
+finished stage-2 epoch's model and optimizer to ``DIR/stage2`` (``EpochBackup``), so the same command, run
+again, skips stage 1 and goes on at the next epoch with that epoch's new videos (``--seconds`` and
+``--max-epochs`` count over the whole run, ``--deadline`` from this command's start). It refuses settings
+that differ from the run it resumes. Keep DIR out of the repository (weights).
+``--mixed-precision`` trains under Keras' ``mixed_bfloat16`` policy.
+
 Usage (CPU, tiny):
     python benchmarks/shan2017_aim.py --out /tmp/aim --encoder lenet --pretrain-digits 512 --pretrain-epochs 1 \\
         --videos-per-epoch 200 --test-per-class 1 --seconds 30
@@ -38,6 +45,10 @@ from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports n
 
 VARIANT = "rotation_scaling"
 TEST_SEED_OFFSET = 1  # shan2017_compare's test videos for its first variant, rotation_scaling: seed + 1
+# Settings a resumed run must share with the run it continues (the budgets may change).
+RUN_SETTINGS = ("encoder", "pretrain_digits", "pretrain_epochs", "pretrain_test_digits", "pretrain_rotation",
+                "videos_per_epoch", "test_per_class", "lstm_units", "learning_rate", "batch_size", "mixed_precision",
+                "seed")
 
 
 def parse_args(argv=None):
@@ -58,6 +69,8 @@ def parse_args(argv=None):
     parser.add_argument("--deadline", type=float, default=float("inf"), help="stop stage 2 this long after the start")
     parser.add_argument("--max-epochs", type=int, default=None, help="stop stage 2 after this many epochs")
     parser.add_argument("--matmul-precision", choices=["default", "highest"], default="default")
+    parser.add_argument("--mixed-precision", action="store_true", help="bfloat16 compute (mixed_bfloat16)")
+    parser.add_argument("--state-dir", default=None, help="keep weights here to resume (not in the repository)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
@@ -81,7 +94,11 @@ def main(argv=None):
     scratch = tempfile.TemporaryDirectory()
     rotation = (0.0, 2 * math.pi) if args.pretrain_rotation else None
     count = min(args.pretrain_digits, len(x_train))
-    digits = compare.render_scaled_mnist(scratch.name, count, args.pretrain_epochs, args.seed, args.workers, rotation)
+    state = None if args.state_dir is None else pathlib.Path(args.state_dir)
+    stage1_weights = None if state is None else state / "stage1.weights.h5"
+    restoring = stage1_weights is not None and stage1_weights.exists() and result_path.exists()
+    digits = None if restoring else compare.render_scaled_mnist(scratch.name, count, args.pretrain_epochs, args.seed,
+                                                                 args.workers, rotation)
     held_out = compare.held_out_digits(x_test[:args.pretrain_test_digits], args.seed, rotation)
     test = compare.test_videos(VARIANT, args.test_per_class, args.seed + TEST_SEED_OFFSET, mnist)
     # Forked before Keras builds a model (fork-safe), then kept to render each epoch's videos.
@@ -91,13 +108,18 @@ def main(argv=None):
         return compare.render_videos(scratch.name, f"epoch_{epoch}", VARIANT, "train", args.videos_per_epoch,
                                      args.seed + 10_000 + epoch, args.mnist, args.workers, pool=pool)
 
-    log(f"rendered {args.pretrain_epochs} x {count} stage-1 digits in {time.perf_counter() - start:.0f} s")
+    if not restoring:
+        log(f"rendered {args.pretrain_epochs} x {count} stage-1 digits in {time.perf_counter() - start:.0f} s")
     import keras
 
     from keras_stvideo.models.attention_lstm.frame_encoders import FRAME_ENCODERS
     from keras_stvideo.models.attention_lstm.training import TwoStageTrainer, rmsprop
+    from keras_stvideo.training.epoch_backup import EpochBackup
+    from keras_stvideo.utils.atomic import atomic_path
 
     compare.set_matmul_precision(args.matmul_precision)
+    if args.mixed_precision:
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
     keras.utils.set_random_seed(args.seed)
     trainer = TwoStageTrainer(FRAME_ENCODERS[args.encoder](), 5, lstm_units=args.lstm_units)
     record = {"encoder": args.encoder, "backend": keras.backend.backend(), "settings": vars(args),
@@ -105,6 +127,14 @@ def main(argv=None):
               "stage1": {"digit_accuracy_per_epoch": []}, "stage2": {"test_accuracy_per_epoch": [],
                                                                     "test_loss_per_epoch": [],
                                                                     "train_accuracy_per_epoch": []}}
+    if restoring:  # the earlier run's record: its stage 1 and its finished stage-2 epochs
+        earlier = json.loads(result_path.read_text())
+        changed = {key: (earlier["settings"].get(key), value) for key, value in vars(args).items()
+                   if key in RUN_SETTINGS and earlier["settings"].get(key) != value}
+        if changed:
+            raise ValueError(f"{args.state_dir} holds a run with other settings (earlier, now): {changed}; "
+                             "pass the same settings or another --state-dir")
+        record.update(stage1=earlier["stage1"], stage2=earlier["stage2"])
 
     def save():
         tmp = result_path.with_suffix(".tmp")
@@ -119,31 +149,48 @@ def main(argv=None):
             curve.append(100 * float(np.mean(np.argmax(p, axis=1) == y_test[:args.pretrain_test_digits])))
             log(f"stage 1 epoch {epoch + 1}: held-out digit accuracy {curve[-1]:.2f}%")
 
-    t0 = time.perf_counter()
-    batches = compare.pre_rendered_digits(digits, np.asarray(y_train[:count]), 128, args.seed)
-    trainer.pretrain(batches, epochs=args.pretrain_epochs, verbose=0, shuffle=False, callbacks=[HeldOut()])
-    record["stage1"].update(seconds=time.perf_counter() - t0, digits=count, rotation_range=rotation)
-    save()
+    if restoring:
+        trainer.frame_encoder.load_weights(stage1_weights)
+        log(f"stage 1 restored from {stage1_weights}: held-out digit accuracy {curve[-1]:.2f}%")
+    else:
+        t0 = time.perf_counter()
+        batches = compare.pre_rendered_digits(digits, np.asarray(y_train[:count]), 128, args.seed)
+        trainer.pretrain(batches, epochs=args.pretrain_epochs, verbose=0, shuffle=False, callbacks=[HeldOut()])
+        record["stage1"].update(seconds=time.perf_counter() - t0, digits=count, rotation_range=rotation)
+        if stage1_weights is not None:
+            with atomic_path(stage1_weights) as tmp:
+                trainer.frame_encoder.save_weights(tmp)
+        save()
 
     trainer.frame_encoder.trainable = True
     trainer.model.compile(optimizer=rmsprop(args.learning_rate), loss="sparse_categorical_crossentropy",
                           metrics=["accuracy"])
     stage2 = record["stage2"]
-    t0 = time.perf_counter()
-    seconds = min(args.seconds, args.deadline - (t0 - start))
+    backup = [] if state is None else [EpochBackup(state / "stage2")]
+    epoch = backup[0].initial_epoch if backup else 0
+    if epoch:
+        log(f"stage 2 resumes after epoch {epoch}")
+    logs = {}  # every epoch's fit logs, those of the run this one resumes included
+    seconds_before = stage2.get("seconds", 0.0) if epoch else 0.0
+    t0 = time.perf_counter() - seconds_before
+    seconds = min(args.seconds, args.deadline - (time.perf_counter() - start) + seconds_before)
     deadline = compare.make_deadline_callback(seconds, t0)
-    ready = {"data": render(0)}
-    epoch = 0
+    ready = {"data": render(epoch)}
     while time.perf_counter() - t0 < seconds and epoch < (args.max_epochs or float("inf")):
         videos, labels = ready.pop("data")
         worker = threading.Thread(target=lambda e=epoch + 1: ready.update(data=render(e)))
         worker.start()
         history = trainer.model.fit(videos, labels, batch_size=args.batch_size, epochs=epoch + 1,
-                                    initial_epoch=epoch, validation_data=test, verbose=0, callbacks=[deadline])
+                                    initial_epoch=epoch, validation_data=test, verbose=0, callbacks=[deadline] + backup)
         epoch += 1
-        stage2["test_accuracy_per_epoch"].append(100 * float(history.history["val_accuracy"][-1]))
-        stage2["test_loss_per_epoch"].append(float(history.history["val_loss"][-1]))
-        stage2["train_accuracy_per_epoch"].append(100 * float(history.history["accuracy"][-1]))
+        if backup:
+            logs = backup[0].history
+        else:
+            for key, values in history.history.items():
+                logs.setdefault(key, []).extend(values)
+        stage2.update(test_accuracy_per_epoch=[100 * float(v) for v in logs["val_accuracy"]],
+                      test_loss_per_epoch=[float(v) for v in logs["val_loss"]],
+                      train_accuracy_per_epoch=[100 * float(v) for v in logs["accuracy"]])
         stage2.update(epochs=epoch, full_epochs=epoch - int(deadline.stopped), seconds=time.perf_counter() - t0,
                       videos_in_full_epochs=(epoch - int(deadline.stopped)) * args.videos_per_epoch,
                       last_epoch_cut_by_the_budget=deadline.stopped)

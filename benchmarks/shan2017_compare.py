@@ -16,9 +16,8 @@ command again skips the rows already there (and, with ``--state-dir``, reuses
 the pre-trained CNNs' weights), so an interrupted run resumes. ``--deadline``
 (seconds) stops training at that time since the start and writes what was done.
 
-``--aim-seconds S`` then spends up to S seconds on the 95% clean
-Rotation+Scaling aim: it continues fine-tuning the best Rotation+Scaling model
-on a pool of new videos (``--aim-videos``, none seen in the comparison).
+The 95% clean Rotation+Scaling aim is ``shan2017_aim.py``'s (new videos every
+epoch); it scores the same test videos.
 
 Usage (CPU, tiny):
     python benchmarks/shan2017_compare.py --out /tmp/cmp --train-videos 200 --test-per-class 1 --epochs 1 \\
@@ -72,9 +71,6 @@ def parse_args(argv=None):
     parser.add_argument("--matmul-precision", choices=["default", "highest"], default="default",
                         help="JAX: 'highest' turns off TF32 matmuls and convolutions on the GPU")
     parser.add_argument("--deadline", type=float, default=float("inf"), help="seconds from the start")
-    parser.add_argument("--aim-seconds", type=float, default=0.0)
-    parser.add_argument("--aim-videos", type=int, default=40000)
-    parser.add_argument("--aim-learning-rate", type=float, default=1e-3)
     parser.add_argument("--workers", type=int, default=max(1, min(14, (os.cpu_count() or 2) - 1)))
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
@@ -388,10 +384,6 @@ def main(argv=None):
         train = render_videos(scratch.name, f"train_{variant}", variant, "train", args.train_videos,
                               args.seed + 100 * index, args.mnist, args.workers)
         data[variant] = (train, test_videos(variant, args.test_per_class, args.seed + 100 * index + 1, mnist))
-    aim_pool = None
-    if args.aim_seconds > 0 and "rotation_scaling" in args.variants:
-        aim_pool = render_videos(scratch.name, "aim_pool", "rotation_scaling", "train", args.aim_videos,
-                                 args.seed + 7777, args.mnist, args.workers)
     if args.pretrain_augmentations:
         pretrain.frames = render_scaled_mnist(scratch.name, min(args.pretrain_digits, len(mnist[0][0])),
                                               args.pretrain_augmentations, args.seed, args.workers)
@@ -409,7 +401,7 @@ def main(argv=None):
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     set_matmul_precision(args.matmul_precision)
     deadline_cb = make_deadline_callback(args.deadline, start)
-    trainers, fine_tuned = {}, {}
+    trainers = {}
     for name in args.encoders:
         trainer, record = pretrain(name, mnist, args, args.state_dir, log, start)
         payload["pretraining"][name] = record
@@ -426,49 +418,11 @@ def main(argv=None):
                            train_videos=args.train_videos, test_videos=len(data[variant][1][1]),
                            stopped_by_deadline=row["epochs_done"] < args.epochs)
                 payload["rows"].append(row)
-                if variant == "rotation_scaling" and mode == "fine_tune" and aim_pool is not None:
-                    fine_tuned[name] = trainer.model.get_weights()  # the aim's starting point
                 save()
                 log(f"[{name}] {variant}, {mode}: test accuracy {row['test_accuracy']:.1f}%, cross-entropy "
                     f"{row['test_loss']:.2f} after {row['epochs_done']} epochs ({row['seconds']:.0f} s)")
-    if aim_pool is not None:
-        rows = [r for r in payload["rows"] if r["variant"] == "rotation_scaling" and r["mode"] == "fine_tune"]
-        remaining = args.deadline - (time.perf_counter() - start)
-        rows = [r for r in rows if r["encoder"] in fine_tuned]
-        if rows and remaining > 30:
-            best = max(rows, key=lambda r: r["test_accuracy"])
-            trainers[best["encoder"]][0].model.set_weights(fine_tuned[best["encoder"]])
-            payload["aim"] = aim(trainers[best["encoder"]][0], best, aim_pool, data["rotation_scaling"][1], args,
-                                 min(args.aim_seconds, remaining - 15), log)
-            save()
     log(f"wrote {result_path}")
     scratch.cleanup()
-
-
-def aim(trainer, best, pool, test, args, seconds, log):
-    """The 95% aim: retrain the best encoder's fine-tuned model, then go on over the pool of new videos."""
-    import keras
-
-    (x_pool, y_pool), (x_te, y_te) = pool, test
-    # From the best encoder's fine-tuned Rotation+Scaling model, over new videos, as long as the time allows.
-    t0 = time.perf_counter()
-    deadline_cb = make_deadline_callback(seconds, t0)
-    trainer.frame_encoder.trainable = True
-    trainer.model.compile(optimizer=keras.optimizers.RMSprop(args.aim_learning_rate),
-                          loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    curve, losses, epochs = [], [], 0
-    while time.perf_counter() - t0 < seconds:
-        history = trainer.model.fit(x_pool, y_pool, batch_size=args.batch_size, epochs=1, verbose=0,
-                                    validation_data=(x_te, y_te), callbacks=[deadline_cb])
-        epochs += 1
-        curve.append(100 * float(history.history["val_accuracy"][-1]))
-        losses.append(float(history.history["val_loss"][-1]))
-        log(f"[aim, {best['encoder']}] pool epoch {epochs}: clean Rotation+Scaling test accuracy {curve[-1]:.1f}%")
-    test_loss, test_accuracy = score(trainer.model.predict(x_te, batch_size=250, verbose=0), y_te)
-    return {"encoder": best["encoder"], "start": "the model of its fine_tune rotation_scaling row",
-            "pool_videos": len(y_pool), "pool_epochs": epochs, "learning_rate": args.aim_learning_rate,
-            "test_accuracy_per_pool_epoch": curve, "test_loss_per_pool_epoch": losses,
-            "test_accuracy": test_accuracy, "test_loss": test_loss, "seconds": time.perf_counter() - t0}
 
 
 if __name__ == "__main__":
