@@ -26,7 +26,7 @@ export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1 KERAS_BACKEND=jax XLA_PYTHON
 quiet() { grep --line-buffered -v '^I0000\|^WARNING: All log'; }
 COMPARE="benchmarks/shan2017_compare.py --mnist .gpu/mnist.npz --state-dir /tmp/stage1 --matmul-precision highest
     --test-per-class 10 --epochs 10 --lstm-units 128 --batch-size 50 --pretrain-digits 60000
-    --pretrain-max-epochs 8 --pretrain-test-digits 10000 --min-gain 0.2 --workers 8"
+    --pretrain-max-epochs 8 --pretrain-test-digits 10000 --min-gain 0.2 --patience 2 --workers 8"
 { python3 $COMPARE --out "$OUT/frozen" --modes frozen --train-videos 20000 --pretrain-augmentations 8 \
       --deadline "$BUDGET"
   python3 $COMPARE --out "$OUT/fine_tune" --modes fine_tune --train-videos 10000 --deadline $((BUDGET - SECONDS))

@@ -2,7 +2,8 @@
 
 For each frame CNN: stage 1 pre-trains it on Scaled MNIST (all training digits,
 Adadelta 1.0 as in section IV-A) epoch after epoch until its accuracy on held-out
-Scaled MNIST test digits stops rising (gain below ``--min-gain`` points, or
+Scaled MNIST test digits stops rising (``--patience`` epochs in a row, 1 by
+default, gain under ``--min-gain`` points over the best earlier epoch, or
 ``--pretrain-max-epochs``). Then, on the clean protocol with sorted labels, for
 each variant, every CNN gets the same training videos (rendered once, from one
 seed) and the same stage-2 budget in epochs:
@@ -67,6 +68,8 @@ def parse_args(argv=None):
     parser.add_argument("--pretrain-seconds", type=float, default=float("inf"),
                         help="stop stage 1 of one CNN after the epoch that passes this many seconds")
     parser.add_argument("--min-gain", type=float, default=0.2, help="stage-1 convergence: points per epoch")
+    parser.add_argument("--patience", type=int, default=1,
+                        help="stage-1 convergence: this many epochs in a row gain under --min-gain")
     parser.add_argument("--mixed-precision", action="store_true")
     parser.add_argument("--matmul-precision", choices=["default", "highest"], default="default",
                         help="JAX: 'highest' turns off TF32 matmuls and convolutions on the GPU")
@@ -216,9 +219,10 @@ def make_deadline_callback(deadline, start):
     return Deadline()
 
 
-def _converged(curve, min_gain):
-    """Stage 1 has converged once an epoch adds less than ``min_gain`` points of held-out accuracy."""
-    return len(curve) > 1 and curve[-1] - max(curve[:-1]) < min_gain
+def _converged(curve, min_gain, patience=1):
+    """Stage 1 has converged once ``patience`` epochs in a row add less than ``min_gain`` points of held-out
+    accuracy to the best epoch before them (one noisy epoch stops a run with ``patience=1``)."""
+    return len(curve) > patience and max(curve[-patience:]) - max(curve[:-patience]) < min_gain
 
 
 def pretrain(name, mnist, args, state_dir, log, start):
@@ -278,9 +282,10 @@ def pretrain(name, mnist, args, state_dir, log, start):
                     tmp.write_text(json.dumps({"curve": curve, "seconds": time.perf_counter() - t0}))
             log(f"[{name}] stage 1 epoch {epoch + 1}: held-out digit accuracy {curve[-1]:.2f}% "
                 f"({time.perf_counter() - t0:.0f} s)")
-            if _converged(curve, args.min_gain):
-                gain = curve[-1] - max(curve[:-1])
-                state["stopped"] = f"converged (gain {gain:.2f} < {args.min_gain} points)"
+            if _converged(curve, args.min_gain, args.patience):
+                gain = max(curve[-args.patience:]) - max(curve[:-args.patience])
+                state["stopped"] = (f"converged (gain {gain:.2f} < {args.min_gain} points over "
+                                    f"{args.patience} epoch{'s' * (args.patience > 1)})")
             elif time.perf_counter() - t0 > args.pretrain_seconds:
                 state["stopped"] = f"time cap {args.pretrain_seconds:.0f} s"
             elif time.perf_counter() - start > args.deadline:
@@ -289,7 +294,7 @@ def pretrain(name, mnist, args, state_dir, log, start):
                 return
             self.model.stop_training = True
 
-    finished = len(curve) >= args.pretrain_max_epochs or _converged(curve, args.min_gain)
+    finished = len(curve) >= args.pretrain_max_epochs or _converged(curve, args.min_gain, args.patience)
     # A stage 1 that had finished when the run stopped: fit restores its last epoch and trains none.
     trainer.pretrain(digits, epochs=len(curve) if finished else args.pretrain_max_epochs, verbose=0, shuffle=False,
                      callbacks=resume + [Convergence()])

@@ -46,3 +46,16 @@ def test_an_interrupted_stage_one_resumes_at_its_next_epoch(tmp_path, capsys):
     again, log = compare(tmp_path, "resumed", 2, capsys)
     assert "stage 1 restored from" in log
     assert again["rows"][0]["test_loss"] == pytest.approx(straight["rows"][0]["test_loss"], rel=1e-5)
+
+
+@pytest.mark.parametrize("curve, patience, converged", [
+    ([90.0, 95.0], 1, False),
+    ([90.0, 95.0, 95.1], 1, True),  # 0.1 point over the best earlier epoch
+    ([91.5, 91.3], 1, True),  # a noisy epoch stops a run with patience 1 (STN-LeNet on the H100)
+    ([91.5, 91.3], 2, False),  # ... and not with patience 2
+    ([91.5, 91.3, 94.0], 2, False),
+    ([91.5, 91.3, 94.0, 93.0, 94.1], 2, True),  # two epochs in a row at most 0.1 over 94.0
+    ([91.5, 91.3, 94.0, 93.0, 94.3], 2, False),
+])
+def test_stage_one_converges_after_patience_epochs_in_a_row_without_the_minimum_gain(curve, patience, converged):
+    assert load_script()._converged(curve, 0.2, patience) is converged
