@@ -135,6 +135,8 @@ def main(argv=None):
             raise ValueError(f"{args.state_dir} holds a run with other settings (earlier, now): {changed}; "
                              "pass the same settings or another --state-dir")
         record.update(stage1=earlier["stage1"], stage2=earlier["stage2"])
+        if record["stage2"].get("last_epoch_cut_by_the_budget") and "epochs_cut_by_the_budget" not in record["stage2"]:
+            record["stage2"]["epochs_cut_by_the_budget"] = [record["stage2"]["epochs"]]  # a record without the list
 
     def save():
         tmp = result_path.with_suffix(".tmp")
@@ -171,11 +173,11 @@ def main(argv=None):
     if epoch:
         log(f"stage 2 resumes after epoch {epoch}")
     logs = {}  # every epoch's fit logs, those of the run this one resumes included
+    ready = {"data": render(epoch)}
     seconds_before = stage2.get("seconds", 0.0) if epoch else 0.0
-    t0 = time.perf_counter() - seconds_before
+    t0 = time.perf_counter() - seconds_before  # stage 2's clock starts once the first videos are there
     seconds = min(args.seconds, args.deadline - (time.perf_counter() - start) + seconds_before)
     deadline = compare.make_deadline_callback(seconds, t0)
-    ready = {"data": render(epoch)}
     while time.perf_counter() - t0 < seconds and epoch < (args.max_epochs or float("inf")):
         videos, labels = ready.pop("data")
         worker = threading.Thread(target=lambda e=epoch + 1: ready.update(data=render(e)))
@@ -191,8 +193,10 @@ def main(argv=None):
         stage2.update(test_accuracy_per_epoch=[100 * float(v) for v in logs["val_accuracy"]],
                       test_loss_per_epoch=[float(v) for v in logs["val_loss"]],
                       train_accuracy_per_epoch=[100 * float(v) for v in logs["accuracy"]])
-        stage2.update(epochs=epoch, full_epochs=epoch - int(deadline.stopped), seconds=time.perf_counter() - t0,
-                      videos_in_full_epochs=(epoch - int(deadline.stopped)) * args.videos_per_epoch,
+        cut = stage2.setdefault("epochs_cut_by_the_budget", [])  # of every run, a resumed one's included
+        cut += [epoch] if deadline.stopped else []
+        stage2.update(epochs=epoch, full_epochs=epoch - len(cut), seconds=time.perf_counter() - t0,
+                      videos_in_full_epochs=(epoch - len(cut)) * args.videos_per_epoch,
                       last_epoch_cut_by_the_budget=deadline.stopped)
         save()
         log(f"stage 2 epoch {epoch}: clean Rotation+Scaling test accuracy {stage2['test_accuracy_per_epoch'][-1]:.1f}% "

@@ -42,8 +42,9 @@ def test_a_run_with_a_state_folder_resumes_after_its_last_epoch_and_refuses_othe
     common = ["--out", str(tmp_path / "out"), "--state-dir", str(tmp_path / "state"), "--encoder", "lenet",
               "--pretrain-digits", "256", "--pretrain-epochs", "1", "--pretrain-test-digits", "100",
               "--videos-per-epoch", "100", "--test-per-class", "1", "--workers", "1"]
-    script.main(common + ["--max-epochs", "1"])
+    script.main(common + ["--max-epochs", "1", "--seconds", "0.001"])  # the budget cuts the first epoch short
     first = json.loads((tmp_path / "out" / "shan2017_aim_lenet.json").read_text())
+    assert first["stage2"]["epochs_cut_by_the_budget"] == [1] and first["stage2"]["full_epochs"] == 0
     assert (tmp_path / "state" / "stage1.weights.h5").exists()
     assert (tmp_path / "state" / "stage2" / "epoch-1.weights.h5").exists()
 
@@ -51,6 +52,8 @@ def test_a_run_with_a_state_folder_resumes_after_its_last_epoch_and_refuses_othe
     second = json.loads((tmp_path / "out" / "shan2017_aim_lenet.json").read_text())
     assert second["stage1"] == first["stage1"]  # restored, not trained again
     assert second["stage2"]["epochs"] == 2 and len(second["stage2"]["test_accuracy_per_epoch"]) == 2
+    assert second["stage2"]["epochs_cut_by_the_budget"] == [1] and second["stage2"]["full_epochs"] == 1
+    assert not second["stage2"]["last_epoch_cut_by_the_budget"]
     for curve in ("test_accuracy_per_epoch", "test_loss_per_epoch", "train_accuracy_per_epoch"):
         assert second["stage2"][curve][0] == first["stage2"][curve][0]
     assert second["stage2"]["seconds"] > first["stage2"]["seconds"]  # the earlier run's time counts
