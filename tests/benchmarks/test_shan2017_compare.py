@@ -1,19 +1,10 @@
 """benchmarks/shan2017_compare.py: an interrupted stage 1 resumes at its next epoch and ends where a straight run does."""
 
-import importlib.util
 import json
-import pathlib
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("shan2017_compare", ROOT / "benchmarks" / "shan2017_compare.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmarks.scripts import load_benchmark
 
 
 def compare(tmp_path, name, epochs, capsys):
@@ -21,7 +12,7 @@ def compare(tmp_path, name, epochs, capsys):
                "--variants", "normal", "--modes", "frozen", "--train-videos", "100", "--test-per-class", "1",
                "--epochs", "1", "--pretrain-digits", "256", "--pretrain-test-digits", "100", "--workers", "1",
                "--min-gain", "-100", "--pretrain-max-epochs", str(epochs)]
-    load_script().main(options)
+    load_benchmark("shan2017_compare").main(options)
     payload = json.loads((tmp_path / name / "shan2017_compare.json").read_text())
     return payload, capsys.readouterr().out
 
@@ -58,4 +49,4 @@ def test_an_interrupted_stage_one_resumes_at_its_next_epoch(tmp_path, capsys):
     ([91.5, 91.3, 94.0, 93.0, 94.3], 2, False),
 ])
 def test_stage_one_converges_after_patience_epochs_in_a_row_without_the_minimum_gain(curve, patience, converged):
-    assert load_script()._converged(curve, 0.2, patience) is converged
+    assert load_benchmark("shan2017_compare")._converged(curve, 0.2, patience) is converged

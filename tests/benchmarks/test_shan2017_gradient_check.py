@@ -1,22 +1,18 @@
 """benchmarks/shan2017_gradient_check.py: a second run starts from the first run's weights and compares gradients."""
 
-import importlib.util
 import json
-import pathlib
 
-import keras
 import numpy as np
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from tests.benchmarks.scripts import load_benchmark
+from tests.markers import needs_backend
 
 
 @pytest.mark.slow  # two LeNet-LSTM gradients on a batch of 50 videos
-@pytest.mark.skipif(keras.backend.backend() not in ("jax", "tensorflow"), reason="the check runs on JAX or TensorFlow")
+@needs_backend("jax", "tensorflow", why="the script takes its gradients with jax.value_and_grad or tf.GradientTape")
 def test_the_same_device_twice_gives_the_same_gradient(tmp_path):
-    spec = importlib.util.spec_from_file_location("gradient_check", ROOT / "benchmarks" / "shan2017_gradient_check.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_benchmark("shan2017_gradient_check")
     module.main(["--out", str(tmp_path / "first.npz")])
     module.main(["--out", str(tmp_path / "second.npz"), "--against", str(tmp_path / "first.npz")])
     first, second = np.load(tmp_path / "first.npz"), np.load(tmp_path / "second.npz")
