@@ -41,6 +41,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import shan2017_compare as compare  # noqa: E402  (benchmarks/ is on sys.path now)
 
+from keras_stvideo.utils.atomic import atomic_path  # noqa: E402
 from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
 
 VARIANT = "rotation_scaling"
@@ -115,7 +116,6 @@ def main(argv=None):
     from keras_stvideo.models.attention_lstm.frame_encoders import FRAME_ENCODERS
     from keras_stvideo.models.attention_lstm.training import TwoStageTrainer, rmsprop
     from keras_stvideo.training.epoch_backup import EpochBackup
-    from keras_stvideo.utils.atomic import atomic_path
 
     compare.set_matmul_precision(args.matmul_precision)
     if args.mixed_precision:
@@ -139,9 +139,8 @@ def main(argv=None):
             record["stage2"]["epochs_cut_by_the_budget"] = [record["stage2"]["epochs"]]  # a record without the list
 
     def save():
-        tmp = result_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, indent=1))
-        tmp.replace(result_path)
+        with atomic_path(result_path) as tmp:
+            tmp.write_text(json.dumps(record, indent=1))
 
     curve = record["stage1"]["digit_accuracy_per_epoch"]
 

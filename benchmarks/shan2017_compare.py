@@ -39,6 +39,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from keras_stvideo.utils.atomic import atomic_path  # noqa: E402
 from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
 
 _MNIST = None  # set before the worker processes fork
@@ -233,7 +234,6 @@ def pretrain(name, mnist, args, state_dir, log, start):
     from keras_stvideo.models.attention_lstm.frame_encoders import FRAME_ENCODERS
     from keras_stvideo.models.attention_lstm.training import TwoStageTrainer
     from keras_stvideo.training.epoch_backup import DatasetEpochSync, EpochBackup, initial_epoch
-    from keras_stvideo.utils.atomic import atomic_path
 
     keras.utils.set_random_seed(args.seed)
     trainer = TwoStageTrainer(FRAME_ENCODERS[name](), 5, lstm_units=args.lstm_units)
@@ -377,9 +377,8 @@ def main(argv=None):
     done = {(r["encoder"], r["variant"], r["mode"]) for r in payload["rows"]}
 
     def save():
-        tmp = result_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, indent=1))
-        tmp.replace(result_path)
+        with atomic_path(result_path) as tmp:
+            tmp.write_text(json.dumps(payload, indent=1))
 
     # Every video first, in worker processes, before a Keras model exists (fork-safe).
     scratch = tempfile.TemporaryDirectory()
