@@ -50,6 +50,9 @@ class CompareSettings:
     epochs: int = 20
     batch_size: int = 16
     seed: int = 0
+    # True: hold out the last fifth of the training clips and score on them instead of the test clips (for
+    # choosing a recipe's settings; the test clips are then never generated)
+    validation: bool = False
 
     def __post_init__(self):
         for name in ("train_clips", "test_clips", "frame_size", "num_frames", "epochs", "batch_size"):
@@ -84,12 +87,23 @@ class ComparisonTask:
 
 
 def make_task(settings):
-    """The generated motion task of ``settings``: training and test clips from disjoint seeds."""
+    """The generated motion task of ``settings``: training and test clips from disjoint seeds.
+
+    With ``settings.validation`` the last fifth of the training clips (at least one) is held out and takes the
+    test clips' place, so that a recipe's settings are chosen without ever seeing the test clips.
+    """
     from keras_stvideo.data.motion_clips import MotionClips
 
     clips = MotionClips(frame_size=settings.frame_size, num_frames=settings.num_frames, seed=settings.seed)
     x_train, y_train = clips.generate(settings.train_clips, seed=(settings.seed, 0), dtype="float32")
-    x_test, y_test = clips.generate(settings.test_clips, seed=(settings.seed, 1), dtype="float32")
+    if settings.validation:
+        held_out = max(1, settings.train_clips // 5)
+        if held_out >= settings.train_clips:
+            raise ValueError(f"a validation split needs at least 2 training clips, got {settings.train_clips}")
+        x_train, x_test = x_train[:-held_out], x_train[-held_out:]
+        y_train, y_test = y_train[:-held_out], y_train[-held_out:]
+    else:
+        x_test, y_test = clips.generate(settings.test_clips, seed=(settings.seed, 1), dtype="float32")
     return ComparisonTask(x_train, y_train, x_test, y_test, clips.num_classes, list(clips.class_names),
                           settings.epochs, settings.batch_size, settings.seed)
 

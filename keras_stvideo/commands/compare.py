@@ -21,6 +21,9 @@ def add_parser(subparsers):
     parser.add_argument("--test-clips", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--validation", action="store_true",
+                        help="score on the last fifth of the training clips instead of the test clips (to choose "
+                             "settings without seeing the test clips)")
     parser.add_argument("--out", default="out/compare", help="output folder")
     parser.add_argument("--merge", default=None, metavar="JSON",
                         help="a comparison.json of the same settings: write it with the rows of --methods replaced "
@@ -40,7 +43,7 @@ def settings_from_args(args):
     settings = CompareSettings.smoke() if args.smoke else CompareSettings.quick() if args.quick else CompareSettings()
     changes = {key: getattr(args, key) for key in ("train_clips", "test_clips", "epochs")
                if getattr(args, key) is not None}
-    return dataclasses.replace(settings, seed=args.seed, **changes)
+    return dataclasses.replace(settings, seed=args.seed, validation=args.validation, **changes)
 
 
 def check_args(args):
