@@ -145,88 +145,159 @@ def evaluate_method(recipe, task):
     }
 
 
-def run_comparison(settings, methods=tuple(METHODS), log=print):
-    """One row per method (in ``METHODS`` order): the measured scores, or ``status: "not yet there"``."""
+def run_comparison(settings, methods=tuple(METHODS), log=print, seeds=None):
+    """One row per method and seed (seed by seed, methods in ``METHODS`` order): the measured scores with the
+    row's ``seed``, or ``status: "not yet there"``. ``seeds`` defaults to ``(settings.seed,)``; each seed draws
+    its own clips and initialises every method anew."""
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"methods must be among {tuple(METHODS)}, got {unknown!r}")
-    log(f"task: {settings.train_clips} training and {settings.test_clips} test clips of {settings.num_frames} "
-        f"frames of {settings.frame_size} x {settings.frame_size}, {settings.epochs} epoch(s)")
-    task = make_task(settings)
+    seeds = (settings.seed,) if seeds is None else tuple(seeds)
+    held_out = "validation (the last fifth of the training clips)" if settings.validation else "test"
+    log(f"task: {settings.train_clips} training and {settings.test_clips} {held_out} clips of {settings.num_frames} "
+        f"frames of {settings.frame_size} x {settings.frame_size}, {settings.epochs} epoch(s), seed(s) "
+        f"{', '.join(map(str, seeds))}")
     rows = []
-    for method in methods:
-        recipe = load_recipe(method)
-        if recipe is None:
-            rows.append({"method": method, "status": "not yet there"})
-            log(f"[{method}] not in the package yet")
-            continue
-        log(f"[{method}] training ({recipe.REDUCED})")
-        row = {"method": method, "paper": recipe.PAPER, "reduced": recipe.REDUCED, "status": "measured"}
-        row.update(evaluate_method(recipe, task))
-        rows.append(row)
-        log(f"[{method}] accuracy {row['accuracy']:.1f}% (chance {100 / task.num_classes:.1f}%; training clips "
-            f"{row['train_accuracy']:.1f}%), "
-            f"{row['parameters']:,} parameters, {row['train_seconds']:.0f} s training, "
-            f"{row['clips_per_second']:.1f} clips/s")
+    for seed in seeds:
+        task = make_task(dataclasses.replace(settings, seed=seed))
+        for method in methods:
+            recipe = load_recipe(method)
+            if recipe is None:
+                rows.append({"method": method, "seed": seed, "status": "not yet there"})
+                log(f"[{method}] not in the package yet")
+                continue
+            log(f"[{method}, seed {seed}] training ({recipe.REDUCED})")
+            row = {"method": method, "seed": seed, "paper": recipe.PAPER, "reduced": recipe.REDUCED,
+                   "status": "measured"}
+            row.update(evaluate_method(recipe, task))
+            rows.append(row)
+            log(f"[{method}, seed {seed}] accuracy {row['accuracy']:.1f}% (chance {100 / task.num_classes:.1f}%; "
+                f"training clips {row['train_accuracy']:.1f}%), {row['parameters']:,} parameters, "
+                f"{row['train_seconds']:.0f} s training, {row['clips_per_second']:.1f} clips/s")
     return rows
 
 
+def summarize(rows):
+    """One summary per method (in ``METHODS`` order, then any other): its seeds' accuracies with their mean,
+    sample standard deviation (0 for one seed) and minimum, and the means of the other scores.
+
+    Example:
+        >>> summarize([{"method": "reference", "seed": 0, "status": "measured", "accuracy": 60.0, ...}, ...])
+        ... # doctest: +SKIP
+    """
+    import numpy as np
+
+    order = list(METHODS)
+    methods = sorted({row["method"] for row in rows}, key=lambda m: (order.index(m) if m in order else len(order), m))
+    summary = []
+    for method in methods:
+        measured = sorted((r for r in rows if r["method"] == method and r["status"] == "measured"),
+                          key=lambda r: r.get("seed", 0))
+        if not measured:
+            summary.append({"method": method, "status": "not yet there"})
+            continue
+        accuracies = np.array([r["accuracy"] for r in measured])
+        first = measured[0]
+        summary.append({
+            "method": method, "status": "measured", "paper": first["paper"], "reduced": first["reduced"],
+            "seeds": [r.get("seed", 0) for r in measured],
+            "accuracies": accuracies.tolist(),
+            "accuracy_mean": float(accuracies.mean()),
+            "accuracy_std": float(accuracies.std(ddof=1)) if len(accuracies) > 1 else 0.0,
+            "accuracy_min": float(accuracies.min()),
+            "train_accuracy_mean": float(np.mean([r["train_accuracy"] for r in measured])),
+            "parameters": first["parameters"],
+            "train_seconds_mean": float(np.mean([r["train_seconds"] for r in measured])),
+            "clips_per_second_mean": float(np.mean([r["clips_per_second"] for r in measured])),
+        })
+    return summary
+
+
 def markdown_table(rows, settings):
-    """The comparison as a Markdown table, with the task and chance above it."""
+    """The comparison as a Markdown table (a row per method: mean and spread over its seeds, each seed's
+    accuracy), with the task and chance above it."""
+    seeds = sorted({row.get("seed", settings.seed) for row in rows})
+    held_out = "validation clips (the last fifth of the training clips)" if settings.validation else "test clips"
     lines = [
         f"Generated motion clips ({settings.num_frames} frames of {settings.frame_size} x {settings.frame_size}, "
-        f"6 motions, chance {100 / 6:.1f}%): {settings.train_clips} training clips, {settings.test_clips} test "
-        f"clips, {settings.epochs} epoch(s), seed {settings.seed}.",
+        f"6 motions, chance {100 / 6:.1f}%): {settings.train_clips} training clips, "
+        f"{'' if settings.validation else f'{settings.test_clips} '}{held_out}, {settings.epochs} epoch(s), "
+        f"seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}. Accuracy: mean ± standard deviation "
+        "over the seeds.",
         "",
-        "| method | paper | test accuracy | training-clip accuracy | parameters | training time | inference | "
+        "| method | paper | accuracy | per seed | training-clip accuracy | parameters | training time | inference | "
         "reduced from the paper |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for row in rows:
+    for row in summarize(rows):
         if row["status"] != "measured":
-            lines.append(f"| {row['method']} | | {row['status']} | | | | | |")
+            lines.append(f"| {row['method']} | | {row['status']} | | | | | | |")
             continue
-        fitted = f"{row['train_accuracy']:.1f}%" if "train_accuracy" in row else "-"
-        lines.append(f"| {row['method']} | {row['paper']} | {row['accuracy']:.1f}% | {fitted} | {row['parameters']:,} | "
-                     f"{row['train_seconds']:.0f} s | {row['clips_per_second']:.1f} clips/s | {row['reduced']} |")
+        per_seed = ", ".join(f"{a:.1f}" for a in row["accuracies"])
+        lines.append(
+            f"| {row['method']} | {row['paper']} | {row['accuracy_mean']:.1f} ± {row['accuracy_std']:.1f}% | "
+            f"{per_seed} | {row['train_accuracy_mean']:.1f}% | {row['parameters']:,} | "
+            f"{row['train_seconds_mean']:.0f} s | {row['clips_per_second_mean']:.1f} clips/s | {row['reduced']} |")
     return "\n".join(lines)
 
 
+def _comparable(settings_dict):
+    return {key: value for key, value in settings_dict.items() if key != "seed"}
+
+
 def check_same_settings(previous, settings):
-    """A comparison.json payload to merge into must have been run with ``settings``; else a ValueError."""
-    if previous.get("settings") != dataclasses.asdict(settings):
+    """A comparison.json payload to merge into must have been run with ``settings`` (the seeds may differ);
+    else a ValueError."""
+    if _comparable(previous.get("settings") or {}) != _comparable(dataclasses.asdict(settings)):
         raise ValueError(f"--merge needs a comparison of the same settings: expected {dataclasses.asdict(settings)}, "
                          f"got {previous.get('settings')}")
 
 
-def merge_comparison(previous, rows, settings, seconds):
-    """``previous`` (a comparison.json payload of the same settings) with its rows of the methods in ``rows``
-    replaced by ``rows``: the payload to save after rerunning some methods (``stvideo compare --merge``).
+def _row_key(row):
+    return row["method"], row.get("seed", 0)
 
-    The payload keeps the previous run's ``seconds`` and lists every rerun in ``reruns`` (methods, seconds).
+
+def merge_comparison(previous, rows, settings, seconds):
+    """``previous`` (a comparison.json payload of the same settings) with its rows of the (method, seed) pairs in
+    ``rows`` replaced by ``rows``: the payload to save after rerunning some methods (``stvideo compare --merge``).
+
+    The payload keeps the previous run's ``seconds`` and lists every rerun in ``reruns`` (methods, seeds, seconds).
     """
     check_same_settings(previous, settings)
-    fresh = {row["method"]: row for row in rows}
-    merged = [fresh.pop(row["method"], row) for row in previous["rows"]]
-    merged += list(fresh.values())  # methods the previous run did not have
+    fresh = {_row_key(row): row for row in rows}
+    merged = [fresh.pop(_row_key(row), row) for row in previous["rows"]]
+    merged += list(fresh.values())  # methods or seeds the previous run did not have
     order = list(METHODS)
-    merged.sort(key=lambda row: order.index(row["method"]) if row["method"] in order else len(order))
-    reruns = list(previous.get("reruns", [])) + [{"methods": [row["method"] for row in rows], "seconds": seconds}]
+    merged.sort(key=lambda row: (row.get("seed", 0),
+                                 order.index(row["method"]) if row["method"] in order else len(order)))
+    rerun = {"methods": sorted({row["method"] for row in rows}, key=lambda m: order.index(m) if m in order else 0),
+             "seeds": sorted({row.get("seed", 0) for row in rows}), "seconds": seconds}
+    reruns = list(previous.get("reruns", [])) + [rerun]
     return {"settings": previous["settings"], "seconds": previous["seconds"], "rows": merged, "reruns": reruns}
 
 
 def save_comparison(rows, settings, out_dir, seconds, reruns=()):
-    """Write comparison.json and comparison.md atomically into ``out_dir``; return their paths.
+    """Write comparison.json, comparison.md and the bar chart comparison.png atomically into ``out_dir``;
+    return the paths of the JSON and Markdown files.
 
     ``reruns``: the methods rerun later and merged into this table (``merge_comparison``), listed below it.
     """
+    import pathlib
+
+    from keras_stvideo.plots import comparison_bar_chart
     from keras_stvideo.utils.results import write_results
 
-    payload = {"settings": dataclasses.asdict(settings), "seconds": seconds, "rows": rows}
+    summary = summarize(rows)
+    payload = {"settings": dataclasses.asdict(settings), "seeds": sorted({row.get("seed", 0) for row in rows}),
+               "seconds": seconds, "rows": rows, "summary": summary}
     notes = f"\n\nThe whole comparison took {seconds / 60:.1f} minutes.\n"
     if reruns:
         payload["reruns"] = list(reruns)
         notes += "".join(f"Rerun later and merged into the table (`--merge`): {', '.join(rerun['methods'])}, "
                          f"in {rerun['seconds'] / 60:.1f} minutes.\n" for rerun in reruns)
-    return write_results(out_dir, payload, "# Five methods on generated motion clips\n\n"
-                         + markdown_table(rows, settings) + notes, stem="comparison")
+    paths = write_results(out_dir, payload, "# Five methods on generated motion clips\n\n"
+                          + markdown_table(rows, settings) + notes, stem="comparison")
+    comparison_bar_chart(summary, chance=100 / 6, path=pathlib.Path(out_dir) / "comparison.png",
+                         title=f"stvideo compare: {settings.train_clips} training clips, {settings.epochs} epochs",
+                         ylabel=f"{'validation' if settings.validation else 'test'} accuracy (%)")
+    return paths

@@ -81,6 +81,9 @@ ROWS = [
     (["compare", "--out", "{new}", "--train-clips", "-3"], "--train-clips must be positive, got -3"),
     (["compare", "--out", "{new}", "--quick", "--smoke"], "--quick and --smoke exclude each other"),
     (["compare", "--out", "{new}", "--methods", "vgg"], "invalid choice: 'vgg'"),
+    (["compare", "--out", "{new}", "--seeds", "0", "0"], "--seeds must be distinct, got [0, 0]"),
+    (["compare", "--out", "{new}", "--seeds", "1", "-2"], "--seed and --seeds take non-negative integers, got -2"),
+    (["compare", "--out", "{new}", "--seed", "1", "--seeds", "2", "3"], "--seed and --seeds exclude each other"),
     # export
     (["export"], "the following arguments are required: model, out_dir"),
     (["export", "{missing}", "{new}/saved"], "not found"),

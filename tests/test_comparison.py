@@ -15,15 +15,52 @@ def test_settings_are_validated():
         comparison.load_recipe("c3d")
 
 
+def _row(method, seed, accuracy, **changes):
+    row = {"method": method, "seed": seed, "status": "measured", "paper": "Sun et al. 2015", "reduced": "smaller",
+           "accuracy": accuracy, "train_accuracy": 75.0, "parameters": 1234, "train_seconds": 3.0,
+           "clips_per_second": 10.0}
+    return dict(row, **changes)
+
+
 def test_markdown_lists_missing_methods():
-    rows = [{"method": "tesnet", "status": "not yet there"},
-            {"method": "fstcn", "status": "measured", "paper": "Sun et al. 2015", "reduced": "smaller",
-             "accuracy": 50.0, "train_accuracy": 75.0, "parameters": 1234, "train_seconds": 3.0,
-             "clips_per_second": 10.0}]
+    rows = [{"method": "tesnet", "seed": 0, "status": "not yet there"}, _row("fstcn", 0, 50.0)]
     table = comparison.markdown_table(rows, comparison.CompareSettings.smoke())
     assert "| tesnet | | not yet there |" in table
-    assert "| fstcn | Sun et al. 2015 | 50.0% | 75.0% | 1,234 | 3 s | 10.0 clips/s | smaller |" in table
-    assert table.count("| --- ") == 8  # one separator per column
+    assert "| fstcn | Sun et al. 2015 | 50.0 ± 0.0% | 50.0 | 75.0% | 1,234 | 3 s | 10.0 clips/s | smaller |" in table
+    assert table.count("| --- ") == 9  # one separator per column
+
+
+def test_summary_gives_each_methods_mean_spread_and_seeds():
+    import numpy as np
+
+    accuracies = [40.0, 52.5, 47.0]
+    rows = [_row("reference", seed, a, train_seconds=seed + 1.0) for seed, a in enumerate(accuracies)]
+    rows.append(_row("fstcn", 0, 30.0))
+    summary = comparison.summarize(rows)
+    assert [row["method"] for row in summary] == ["fstcn", "reference"]  # METHODS order
+    reference = summary[1]
+    assert reference["seeds"] == [0, 1, 2] and reference["accuracies"] == accuracies
+    assert reference["accuracy_mean"] == pytest.approx(np.mean(accuracies))
+    assert reference["accuracy_std"] == pytest.approx(np.std(accuracies, ddof=1))
+    assert reference["accuracy_min"] == 40.0 and reference["train_seconds_mean"] == pytest.approx(2.0)
+    assert summary[0]["accuracy_std"] == 0.0  # one seed: no spread
+    table = comparison.markdown_table(rows, comparison.CompareSettings.smoke())
+    assert f"| {np.mean(accuracies):.1f} ± {np.std(accuracies, ddof=1):.1f}% | 40.0, 52.5, 47.0 |" in table
+    assert "seeds 0, 1, 2" in table
+
+
+def test_validation_split_holds_out_the_last_fifth_of_the_training_clips():
+    import dataclasses
+
+    import numpy as np
+
+    settings = dataclasses.replace(comparison.CompareSettings.smoke(), train_clips=10, num_frames=4)
+    full = comparison.make_task(settings)
+    held_out = comparison.make_task(dataclasses.replace(settings, validation=True))
+    assert len(held_out.x_train) == 8 and len(held_out.x_test) == 2
+    np.testing.assert_array_equal(held_out.x_test, full.x_train[8:])  # validation clips are training clips
+    np.testing.assert_array_equal(held_out.y_train, full.y_train[:8])
+    assert not np.array_equal(full.x_test[:2], held_out.x_test)  # never the test clips
 
 
 @pytest.mark.slow
@@ -87,19 +124,22 @@ def test_reference_model_is_the_motion_clips_test_model():
 
 def test_merge_replaces_only_the_rerun_methods(tmp_path):
     settings = comparison.CompareSettings.smoke()
-    row = {"status": "measured", "paper": "p", "reduced": "r", "accuracy": 20.0, "train_accuracy": 20.0,
-           "parameters": 10, "train_seconds": 1.0, "clips_per_second": 5.0}
     previous = {"settings": comparison.dataclasses.asdict(settings), "seconds": 600.0,
-                "rows": [dict(row, method="fstcn"), dict(row, method="tesnet")]}
-    merged = comparison.merge_comparison(previous, [dict(row, method="fstcn", accuracy=55.0)], settings, 120.0)
-    assert [(r["method"], r["accuracy"]) for r in merged["rows"]] == [("fstcn", 55.0), ("tesnet", 20.0)]
-    assert merged["seconds"] == 600.0 and merged["reruns"] == [{"methods": ["fstcn"], "seconds": 120.0}]
+                "rows": [_row(method, seed, 20.0) for seed in (0, 1) for method in ("fstcn", "tesnet")]}
+    merged = comparison.merge_comparison(previous, [_row("fstcn", 1, 55.0)], settings, 120.0)
+    assert [(r["method"], r["seed"], r["accuracy"]) for r in merged["rows"]] == [
+        ("fstcn", 0, 20.0), ("tesnet", 0, 20.0), ("fstcn", 1, 55.0), ("tesnet", 1, 20.0)]
+    assert merged["seconds"] == 600.0
+    assert merged["reruns"] == [{"methods": ["fstcn"], "seeds": [1], "seconds": 120.0}]
     with pytest.raises(ValueError, match="--merge needs a comparison of the same settings"):
         comparison.merge_comparison(previous, [], comparison.CompareSettings.quick(), 0.0)
     comparison.save_comparison(merged["rows"], settings, tmp_path, merged["seconds"], reruns=merged["reruns"])
     text = (tmp_path / "comparison.md").read_text()
     assert "took 10.0 minutes" in text and "(`--merge`): fstcn, in 2.0 minutes" in text
-    assert json.loads((tmp_path / "comparison.json").read_text())["reruns"] == merged["reruns"]
+    payload = json.loads((tmp_path / "comparison.json").read_text())
+    assert payload["reruns"] == merged["reruns"] and payload["seeds"] == [0, 1]
+    assert [row["accuracies"] for row in payload["summary"]] == [[20.0, 55.0], [20.0, 20.0]]
+    assert (tmp_path / "comparison.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_compare_merge_needs_an_existing_file(tmp_path, capsys):

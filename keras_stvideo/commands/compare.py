@@ -20,7 +20,9 @@ def add_parser(subparsers):
     parser.add_argument("--train-clips", type=int, default=None)
     parser.add_argument("--test-clips", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=None, help="one seed (default 0)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=None,
+                        help="several seeds, e.g. 0 1 2: each draws its own clips; the table shows mean and spread")
     parser.add_argument("--validation", action="store_true",
                         help="score on the last fifth of the training clips instead of the test clips (to choose "
                              "settings without seeing the test clips)")
@@ -40,10 +42,19 @@ def settings_from_args(args):
 
     if args.quick and args.smoke:
         raise ValueError("--quick and --smoke exclude each other")
+    if args.seed is not None and args.seeds is not None:
+        raise ValueError("--seed and --seeds exclude each other")
     settings = CompareSettings.smoke() if args.smoke else CompareSettings.quick() if args.quick else CompareSettings()
     changes = {key: getattr(args, key) for key in ("train_clips", "test_clips", "epochs")
                if getattr(args, key) is not None}
-    return dataclasses.replace(settings, seed=args.seed, validation=args.validation, **changes)
+    return dataclasses.replace(settings, seed=seeds_from_args(args)[0], validation=args.validation, **changes)
+
+
+def seeds_from_args(args):
+    """The seeds to run: ``--seeds``, else ``--seed``, else 0."""
+    if args.seeds is not None:
+        return tuple(args.seeds)
+    return (0,) if args.seed is None else (args.seed,)
 
 
 def check_args(args):
@@ -56,6 +67,11 @@ def check_args(args):
         value = getattr(args, option[2:].replace("-", "_"))
         if value is not None and value < 1:
             raise ValueError(f"{option} must be positive, got {value}")
+    for seed in seeds_from_args(args):
+        if seed < 0:
+            raise ValueError(f"--seed and --seeds take non-negative integers, got {seed}")
+    if args.seeds is not None and len(set(args.seeds)) != len(args.seeds):
+        raise ValueError(f"--seeds must be distinct, got {args.seeds}")
     check_output_folder(args.out, "--out")
     if args.merge is not None and not os.path.isfile(args.merge):
         raise ValueError(f"--merge must be an existing comparison.json, got {args.merge!r}")
@@ -79,7 +95,7 @@ def run(args):
             previous = json.load(file)
         check_same_settings(previous, settings)  # before any method trains
     start = time.perf_counter()
-    rows = run_comparison(settings, methods=tuple(args.methods))
+    rows = run_comparison(settings, methods=tuple(args.methods), seeds=seeds_from_args(args))
     seconds = time.perf_counter() - start
     reruns = ()
     if previous is not None:
@@ -88,5 +104,5 @@ def run(args):
     print()
     print(markdown_table(rows, settings))
     json_path, md_path = save_comparison(rows, settings, args.out, seconds, reruns=reruns)
-    print(f"\n{seconds / 60:.1f} minutes; wrote {json_path} and {md_path}")
+    print(f"\n{seconds / 60:.1f} minutes; wrote {json_path}, {md_path} and the bar chart comparison.png beside them")
     return 0

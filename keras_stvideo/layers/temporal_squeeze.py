@@ -19,6 +19,26 @@ def block_indicator_basis(frames, squeezed_frames):
     return basis
 
 
+def bernstein_basis(frames, squeezed_frames):
+    """A column-independent, overlapping K x D start for A: column d is the degree-(D-1) Bernstein polynomial
+    ``C(D-1, d) t^d (1-t)^(D-1-d)`` at the frame times ``t_k = (k + 1/2) / K``.
+
+    Every entry is positive (away from the kink of the LeakyReLU delta_2), the columns span the polynomials
+    of degree < D in time, and, unlike the block indicators, the rows of ``(A^T A)^-1 A^T`` are signed and
+    asymmetric in time: each squeezed frame weighs early and late frames differently (with opposite signs),
+    so a single squeezed frame carries the direction of a motion, not only a motion-blurred still.
+    """
+    from math import comb
+
+    t = (np.arange(frames, dtype="float64") + 0.5) / frames
+    d = squeezed_frames - 1
+    columns = [comb(d, i) * t**i * (1.0 - t) ** (d - i) for i in range(squeezed_frames)]
+    return np.stack(columns, axis=1).astype("float32")
+
+
+BASES = {"block": block_indicator_basis, "bernstein": bernstein_basis}
+
+
 @keras.saving.register_keras_serializable(package="keras_stvideo")
 class TemporalSqueeze(keras.layers.Layer):
     """Squeeze K frames into D frames by projecting every pixel's K-vector onto a learned hyperplane.
@@ -28,10 +48,12 @@ class TemporalSqueeze(keras.layers.Layer):
       ``W_2`` KD x K, ``delta_1`` = sigmoid and ``delta_2`` = LeakyReLU (section 3.1:
       "these choices are crucial"), reshaped to K x D.
     * ``A = Phi(A') = A'`` (Phi = identity, section 3.1) "properly initialised" to
-      be column independent: ``W_2`` starts at zero and its bias at the block
-      indicator basis (column d is 1 on the d-th block of K / D consecutive
-      frames), so at the start each squeezed frame is the mean of its block
-      (up to the ``ridge`` term).
+      be column independent (the paper does not say how): ``W_2`` starts at zero
+      and its bias at ``basis``: "block", the block indicator basis (column d is
+      1 on the d-th block of K / D consecutive frames), so at the start each
+      squeezed frame is the mean of its block (up to the ``ridge`` term); or
+      "bernstein" (``bernstein_basis``), overlapping positive columns whose
+      squeezed frames are signed, time-asymmetric mixes of the K frames.
     * Projection (Eq. 4): ``Y = (A^T A + ridge I)^-1 A^T X``; the output is Y
       reshaped to D frames of the input's height, width and channels.
     * Projection loss (Eq. 5): ``l_proj`` = mean over the H*W*C pixels of the L2
@@ -51,6 +73,7 @@ class TemporalSqueeze(keras.layers.Layer):
         beta: weight of the projection loss (10, section 3.1).
         negative_slope: slope of the LeakyReLU delta_2 (not stated; 0.01).
         ridge: Tikhonov term added to ``A^T A`` (1e-4).
+        basis: the start of A, "block" (block means) or "bernstein" (see above).
 
     Input ``(batch, K, height, width, channels)``; output ``(batch, D, height, width, channels)``.
 
@@ -63,7 +86,7 @@ class TemporalSqueeze(keras.layers.Layer):
         Squeeze Pooling", ICASSP 2020, Eqs. (1)-(6), section 3.1.
     """
 
-    def __init__(self, squeezed_frames, beta=10.0, negative_slope=0.01, ridge=1e-4, **kwargs):
+    def __init__(self, squeezed_frames, beta=10.0, negative_slope=0.01, ridge=1e-4, basis="block", **kwargs):
         super().__init__(**kwargs)
         if not isinstance(squeezed_frames, int) or squeezed_frames < 1:
             raise ValueError(f"squeezed_frames must be a positive integer, got {squeezed_frames!r}")
@@ -71,7 +94,10 @@ class TemporalSqueeze(keras.layers.Layer):
             raise ValueError(
                 f"beta, ridge and negative_slope must be >= 0, got {beta!r}, {ridge!r}, {negative_slope!r}"
             )
+        if basis not in BASES:
+            raise ValueError(f"basis must be one of {sorted(BASES)}, got {basis!r}")
         self.squeezed_frames = squeezed_frames
+        self.basis = basis
         self.beta = float(beta)
         self.negative_slope = float(negative_slope)
         self.ridge = float(ridge)
@@ -96,7 +122,7 @@ class TemporalSqueeze(keras.layers.Layer):
         self.b2 = self.add_weight(
             name="b2",
             shape=(k * d,),
-            initializer=keras.initializers.Constant(block_indicator_basis(k, d).reshape(-1)),
+            initializer=keras.initializers.Constant(BASES[self.basis](k, d).reshape(-1)),
         )
 
     def hyperplane(self, inputs):
@@ -133,6 +159,7 @@ class TemporalSqueeze(keras.layers.Layer):
                 "beta": self.beta,
                 "negative_slope": self.negative_slope,
                 "ridge": self.ridge,
+                "basis": self.basis,
             }
         )
         return config

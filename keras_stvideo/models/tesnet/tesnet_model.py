@@ -193,7 +193,7 @@ def _custom_backbone(backbone, placements):
 
 
 def _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name,
-           batchnorm_momentum=None, backbone=None):
+           batchnorm_momentum=None, backbone=None, ts_basis="block"):
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
         raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     if not 0.0 <= dropout < 1.0:
@@ -214,7 +214,7 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
     current = frames
     for number, (where, d) in enumerate(placements, 1):
         if where == "input":
-            x = TemporalSqueeze(d, beta=beta, name=f"ts{number}_input")(x)
+            x = TemporalSqueeze(d, beta=beta, basis=ts_basis, name=f"ts{number}_input")(x)
         else:
             inserts[points[where]] = (number, where, current, d)
         current = d
@@ -225,7 +225,7 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
         if layer.name in inserts:
             number, where, k, d = inserts[layer.name]
             out = BatchToFrames(k, name=f"ts{number}_unfold")(out)
-            out = TemporalSqueeze(d, beta=beta, name=f"ts{number}_{where.lower()}")(out)
+            out = TemporalSqueeze(d, beta=beta, basis=ts_basis, name=f"ts{number}_{where.lower()}")(out)
             out = FramesToBatch(name=f"ts{number}_fold")(out)
         return out
 
@@ -257,7 +257,8 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
 
 
 def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_weights=None, squeezed_frames=None,
-                 dropout=0.5, weight_decay=4e-5, beta=10.0, batchnorm_momentum=None, backbone=None, name="tesnet"):
+                 dropout=0.5, weight_decay=4e-5, beta=10.0, batchnorm_momentum=None, backbone=None, ts_basis="block",
+                 name="tesnet"):
     """The Temporal Squeeze Network: TS layers inside Inception-ResNet-V2 (Huang & Bors 2020, section 2.3).
 
     A clip of K frames enters as ``(batch, K, H, W, 3)`` with pixels in [0, 255].
@@ -294,6 +295,9 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
             only with settings whose TS layers all sit on the input (1 and 2), since
             the other settings name Inception-ResNet-V2's end points. ``input_size``
             and ``backbone_weights`` are then unused (the backbone's input fixes the size).
+        ts_basis: the start of every TS layer's A ("block": block means; "bernstein":
+            overlapping columns whose squeezed frames are signed mixes of the K frames;
+            ``TemporalSqueeze``). The paper says only "properly initialized".
 
     Example:
         >>> model = build_tesnet(101, frames=10, setting=1, input_size=299)  # doctest: +SKIP
@@ -305,7 +309,7 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
     """
     placements = resolve_placements(setting, squeezed_frames)
     return _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name,
-                  batchnorm_momentum, backbone)
+                  batchnorm_momentum, backbone, ts_basis)
 
 
 def build_tsn(num_classes, segments=3, input_size=299, backbone_weights=None, dropout=0.5, weight_decay=4e-5,
