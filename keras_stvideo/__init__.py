@@ -3,18 +3,17 @@
 Everything is exported lazily (``keras_stvideo.utils.lazy``): ``import
 keras_stvideo`` on its own imports neither Keras nor TensorFlow (so ``stvideo
 --help`` is instant); ``keras_stvideo.build_lenet`` and friends import their
-paper's module on first use. Where Keras is already imported, the custom layers
-are registered at once, so ``import keras, keras_stvideo`` followed by
-``keras.saving.load_model`` works; ``keras_stvideo.load_model`` works in every
-case (it registers every custom layer and model class, then loads).
+paper's module on first use. Every custom class is registered with Keras as soon
+as Keras is imported (at once if it already is), so ``import keras_stvideo``
+followed by ``keras.saving.load_model`` works in either import order, as does
+``keras_stvideo.load_model``.
 
 Example:
     >>> import keras_stvideo
     >>> model = keras_stvideo.build_lenet()  # doctest: +SKIP
 """
 
-import sys
-
+from keras_stvideo.utils.import_hooks import call_after_import
 from keras_stvideo.utils.lazy import lazy_exports
 
 __version__ = "0.1.0"
@@ -48,7 +47,13 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "utils": ".utils",
 })
 
-if "keras" in sys.modules:  # Keras is loaded anyway: register the custom classes for keras.saving.load_model
+
+def _register_all():
     from keras_stvideo.saving import register_all
 
     register_all()
+
+
+# Register the custom classes for keras.saving.load_model as soon as Keras is loaded (now, if it is already):
+# ``import keras_stvideo`` itself stays free of Keras.
+call_after_import("keras", _register_all)

@@ -2,27 +2,34 @@
 
 Keras finds a custom class in a ``.keras`` file only once the module that
 registers it has been imported. ``import keras_stvideo`` is lazy (it imports
-no Keras), so this imports every registering module first.
+no Keras), so this imports every registering module first: every module of the
+package whose source calls ``keras.saving.register_keras_serializable``.
 
 Example:
     >>> model = keras_stvideo.load_model("dcn_lstm.keras")  # doctest: +SKIP
 """
 
 import importlib
+import pathlib
 
-# Every module that registers a class with keras.saving.register_keras_serializable.
-REGISTERING_MODULES = (
-    "keras_stvideo.layers",
-    "keras_stvideo.training.losses",
-    "keras_stvideo.models.siamese_c3d.siamese_model",
-    "keras_stvideo.models.tesnet.frame_layers",
-    "keras_stvideo.models.stcsae.model",  # FrozenSparseCode, STCSAE (Baccouche et al. 2012)
-)
+_PACKAGE_ROOT = pathlib.Path(__file__).resolve().parent
+_REGISTERS = "register_keras_serializable("
+
+
+def registering_modules():
+    """The modules of the package whose source registers a class with Keras, found by reading the files (no
+    hand-kept list: a class registered where it is defined is found wherever it lives), in a stable order."""
+    names = []
+    for path in sorted(_PACKAGE_ROOT.rglob("*.py")):
+        if _REGISTERS in path.read_text(encoding="utf-8") and path != pathlib.Path(__file__).resolve():
+            parts = path.relative_to(_PACKAGE_ROOT.parent).with_suffix("").parts
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return tuple(names)
 
 
 def register_all():
     """Import every module that registers a keras_stvideo class with Keras."""
-    for name in REGISTERING_MODULES:
+    for name in registering_modules():
         importlib.import_module(name)
 
 

@@ -14,10 +14,11 @@ Example:
 
 import contextlib
 import importlib.abc
-import importlib.util
 import os
 import sys
 import tempfile
+
+from keras_stvideo.utils.import_hooks import LoaderWrappingFinder
 
 
 @contextlib.contextmanager
@@ -56,29 +57,16 @@ class _QuietLoader(importlib.abc.Loader):
             raise error
 
 
-class _QuietImportFinder(importlib.abc.MetaPathFinder):
-    def __init__(self, name):
-        self.name = name
-        self._searching = False
-
-    def find_spec(self, fullname, path=None, target=None):
-        if fullname != self.name or self._searching:
-            return None
-        self._searching = True
-        try:
-            spec = importlib.util.find_spec(fullname)
-        finally:
-            self._searching = False
-        if spec is not None and spec.loader is not None:
-            spec.loader = _QuietLoader(spec.loader)
-        return spec
+def silence_import(name):
+    """Capture descriptor 2 while module ``name`` is first imported; a no-op once it is imported or hooked."""
+    hooked = any(getattr(f, "wrap_loader", None) is _QuietLoader and f.name == name for f in sys.meta_path)
+    if name not in sys.modules and not hooked:
+        sys.meta_path.insert(0, LoaderWrappingFinder(name, _QuietLoader))
 
 
 def silence_tensorflow_import():
     """Capture descriptor 2 while ``tensorflow`` is first imported; a no-op once it is imported."""
-    if "tensorflow" in sys.modules or any(isinstance(f, _QuietImportFinder) for f in sys.meta_path):
-        return
-    sys.meta_path.insert(0, _QuietImportFinder("tensorflow"))
+    silence_import("tensorflow")
 
 
 def quiet_tensorflow():

@@ -4,7 +4,7 @@ import pytest
 from keras import ops
 
 from keras_stvideo.layers import TemporalSqueeze
-from keras_stvideo.layers.temporal_squeeze import block_indicator_basis
+from keras_stvideo.layers.temporal_squeeze import bernstein_basis, block_indicator_basis
 from tests.layer_checks import layer_gradients, run_layer_checks
 
 
@@ -102,3 +102,37 @@ def test_errors():
         TemporalSqueeze(3)(np.zeros((1, 2, 4, 4, 1), "float32"))
     with pytest.raises(ValueError, match="rank 5"):
         TemporalSqueeze(2)(np.zeros((1, 4, 4, 1), "float32"))
+
+
+def test_bernstein_basis_is_column_independent_positive_and_signed():
+    basis = bernstein_basis(16, 3)
+    assert basis.shape == (16, 3) and (basis > 0).all()  # away from the LeakyReLU's kink at 0
+    assert np.linalg.matrix_rank(basis) == 3
+    np.testing.assert_allclose(basis.sum(axis=1), 1.0, rtol=1e-5)  # Bernstein polynomials: a partition of unity
+    rows = np.linalg.pinv(basis)  # squeezed frame d = rows[d] . frames
+    assert (rows < 0).any(axis=1).all() and (rows > 0).any(axis=1).all()
+    assert not np.allclose(rows[0], rows[0][::-1], atol=1e-3)  # weighs early and late frames differently
+    # block means: the rows of pinv(A) are non-negative (motion-blurred stills)
+    assert (np.linalg.pinv(block_indicator_basis(16, 3)) > -1e-6).all()
+
+
+def test_bernstein_start_tells_a_clip_from_its_time_reversal():
+    """Regression: with the block start (K=16, D=3: symmetric blocks 5, 6, 5), a clip's time reversal gives the
+    same squeezed frames in reverse order, so any per-frame network with averaged scores is blind to the
+    direction of a motion at the start; the Bernstein start is not."""
+    x = np.random.default_rng(3).random((2, 16, 4, 4, 3)).astype("float32")
+    reverse = x[:, ::-1]
+    block = TemporalSqueeze(3)
+    out, out_rev = (ops.convert_to_numpy(block(v)) for v in (x, reverse))
+    np.testing.assert_allclose(np.sort(out, axis=1), np.sort(out_rev, axis=1), atol=1e-4)
+    bern = TemporalSqueeze(3, basis="bernstein")
+    out, out_rev = (ops.convert_to_numpy(bern(v)) for v in (x, reverse))
+    assert np.abs(np.sort(out, axis=1) - np.sort(out_rev, axis=1)).max() > 1e-2
+
+
+def test_basis_round_trips_and_is_checked():
+    layer = TemporalSqueeze(2, basis="bernstein")
+    assert TemporalSqueeze.from_config(layer.get_config()).basis == "bernstein"
+    assert TemporalSqueeze(2).basis == "block"
+    with pytest.raises(ValueError, match="basis"):
+        TemporalSqueeze(2, basis="random")

@@ -9,7 +9,7 @@ SCRIPT = textwrap.dedent("""
     import sys, importlib
     sys.path.insert(0, sys.argv[1])
     from keras_stvideo.utils import quiet
-    sys.meta_path.insert(0, quiet._QuietImportFinder(sys.argv[2]))
+    quiet.silence_import(sys.argv[2])
     try:
         importlib.import_module(sys.argv[2])
     except RuntimeError as error:

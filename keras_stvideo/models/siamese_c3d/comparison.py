@@ -20,16 +20,24 @@ REDUCED = ("the budget's clip-epochs split in two halves: Siamese pre-training o
            "evenly spaced volumes")
 FILTERS = (16, 32, 64, 64, 64)
 FC_UNITS = 256
-LEARNING_RATE = 1e-3
+DOWNSAMPLE = 1  # frames are shrunk by this factor before cutting volumes (1: the whole 32 x 32 frames)
+DROPOUT = 0.5  # after fc6 and fc7 (paper 004 section 2)
+PRETRAIN_SHARE = 0.5  # of the budget's frames, to the unsupervised stage
+PRETRAIN_LEARNING_RATE = 1e-3
+FINETUNE_LEARNING_RATE = 1e-3
 TEST_VOLUMES = 3
+LAST_RUN = {}  # the last train()'s per-stage Keras histories, for diagnostics
 
 
-def downsample(clips, batch_size=64):
-    """Clips (N, T, H, W, 3) in [0, 1] -> (N, T, H // 2, W // 2, 3) float32, resized with antialiasing."""
+def downsample(clips, batch_size=64, factor=None):
+    """Clips (N, T, H, W, 3) in [0, 1] -> (N, T, H // f, W // f, 3) float32 (f = ``DOWNSAMPLE``), antialiased."""
     import keras
 
+    factor = DOWNSAMPLE if factor is None else int(factor)
     n, t, h, w, c = clips.shape
-    size = (h // 2, w // 2)
+    if factor == 1:
+        return np.asarray(clips, np.float32)
+    size = (h // factor, w // factor)
     out = np.empty((n, t) + size + (c,), np.float32)
     for start in range(0, n, batch_size):
         part = clips[start : start + batch_size]
@@ -71,28 +79,33 @@ def train(task):
     rng = np.random.default_rng(task.seed)
     videos = downsample(task.x_train)
     t0, y0, x0 = volume_shape(videos)
-    budget = task.epochs * len(videos)  # clip-epochs: half to the unsupervised stage, half to fine-tuning
-    pairs = budget // 2
+    budget = task.epochs * len(videos)  # clip-epochs: a mined pair or a fine-tuning volume costs one
+    pairs = max(int(round(PRETRAIN_SHARE * budget)), task.batch_size)
+    LAST_RUN.clear()
 
     # Stage 1: unsupervised. Labels are not read; batches keep Algorithm 1's positive ratio (no shuffling).
-    tower = build_c3d_small((t0, y0, x0, 3), filters=FILTERS, fc_units=FC_UNITS)
-    siamese = build_siamese_c3d(tower=tower)
-    siamese.compile(optimizer=adam(LEARNING_RATE))
-    first, second, y = mine_pairs(videos, max(pairs, task.batch_size), task.batch_size, rng)
-    siamese.fit((first, second), y, batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0)
+    tower = build_c3d_small((t0, y0, x0, 3), filters=FILTERS, fc_units=FC_UNITS, dropout=DROPOUT)
+    siamese = build_siamese_c3d(tower=tower, dropout=DROPOUT)
+    siamese.compile(optimizer=adam(PRETRAIN_LEARNING_RATE))
+    first, second, y = mine_pairs(videos, pairs, task.batch_size, rng)
+    history = siamese.fit((first, second), y, batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0,
+                          callbacks=[_BatchLog(LAST_RUN.setdefault("pretrain", []))])
     del first, second
 
     # Stage 2: supervised fine-tuning of a C3D classifier initialised from the tower.
     model = build_c3d_classifier(task.num_classes, tower=siamese.tower)
-    model.compile(optimizer=adam(LEARNING_RATE), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=adam(FINETUNE_LEARNING_RATE), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
     labels = np.asarray(task.y_train)
     remaining = max(budget - pairs, task.batch_size)
+    finetune_log = LAST_RUN.setdefault("finetune", [])
     while remaining > 0:
         rows = rng.permutation(len(videos))[:remaining]
         starts = rng.integers(0, videos.shape[1] - t0 + 1, size=len(rows))
         model.fit(volumes_at(videos[rows], starts, t0), labels[rows], batch_size=task.batch_size, epochs=1,
-                  verbose=0)
+                  verbose=0, callbacks=[_BatchLog(finetune_log)])
         remaining -= len(rows)
+    del history
 
     def predict(clips):
         small = downsample(np.asarray(clips))
@@ -105,3 +118,14 @@ def train(task):
         return np.mean(scores, axis=0)
 
     return model, predict
+
+
+def _BatchLog(log):
+    """A Keras callback appending each batch's logs (running means over the fit call) to ``log``."""
+    import keras
+
+    class BatchLog(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            log.append({k: float(v) for k, v in (logs or {}).items()})
+
+    return BatchLog()

@@ -24,6 +24,8 @@ STEM_FILTERS = (32, 64)
 BLOCK_FILTERS = 32
 BLOCKS = 2
 RESIDUAL_SCALE = 0.17  # Inception-ResNet-V2's scale of the block-35 (A) residuals
+TS_BASIS = "bernstein"  # the TS layer's start of A (the paper: "properly initialized"); see TemporalSqueeze
+CONSENSUS = "concat"  # how the D squeezed frames meet at the top (the paper is silent); see build_tesnet
 
 
 def build_small_backbone(input_shape, stem_filters=STEM_FILTERS, block_filters=BLOCK_FILTERS, blocks=BLOCKS):
@@ -93,7 +95,7 @@ def train(task):
     frames = task.x_train.shape[1]
     backbone = build_small_backbone(task.x_train.shape[2:])
     model = build_tesnet(task.num_classes, frames=frames, setting=SETTING, backbone=backbone,
-                         batchnorm_momentum=BATCHNORM_MOMENTUM)
+                         batchnorm_momentum=BATCHNORM_MOMENTUM, ts_basis=TS_BASIS, consensus=CONSENSUS)
     compile_tesnet(model, "rgb", LEARNING_RATE)
     rng = np.random.default_rng(task.seed)
     model.fit(_batches(to_pixels(task.x_train), np.asarray(task.y_train), task.batch_size, rng),

@@ -193,7 +193,7 @@ def _custom_backbone(backbone, placements):
 
 
 def _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name,
-           batchnorm_momentum=None, backbone=None, ts_basis="block"):
+           batchnorm_momentum=None, backbone=None, ts_basis="block", consensus="average"):
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
         raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     if not 0.0 <= dropout < 1.0:
@@ -240,10 +240,19 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
         trunk = backbone
     features = trunk(x)
     x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(features)
-    x = keras.layers.Dropout(dropout, name="dropout")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    x = BatchToFrames(top_frames, name="frame_logits")(x)
-    x = FrameConsensus(name="consensus")(x)
+    if consensus == "average":
+        x = keras.layers.Dropout(dropout, name="dropout")(x)
+        x = keras.layers.Dense(num_classes, name="logits")(x)
+        x = BatchToFrames(top_frames, name="frame_logits")(x)
+        x = FrameConsensus(name="consensus")(x)
+    elif consensus == "concat":
+        # the D frames' pooled features side by side, in time order, into one classifier
+        x = BatchToFrames(top_frames, name="frame_features")(x)
+        x = keras.layers.Flatten(name="concat_frames")(x)
+        x = keras.layers.Dropout(dropout, name="dropout")(x)
+        x = keras.layers.Dense(num_classes, name="logits")(x)
+    else:
+        raise ValueError(f"consensus must be 'average' or 'concat', got {consensus!r}")
     outputs = keras.layers.Activation("softmax", dtype="float32", name="predictions")(x)
     model = keras.Model(inputs, outputs, name=name)
     _add_weight_decay(model, weight_decay)
@@ -258,7 +267,7 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
 
 def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_weights=None, squeezed_frames=None,
                  dropout=0.5, weight_decay=4e-5, beta=10.0, batchnorm_momentum=None, backbone=None, ts_basis="block",
-                 name="tesnet"):
+                 consensus="average", name="tesnet"):
     """The Temporal Squeeze Network: TS layers inside Inception-ResNet-V2 (Huang & Bors 2020, section 2.3).
 
     A clip of K frames enters as ``(batch, K, H, W, 3)`` with pixels in [0, 255].
@@ -298,6 +307,9 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
         ts_basis: the start of every TS layer's A ("block": block means; "bernstein":
             overlapping columns whose squeezed frames are signed mixes of the K frames;
             ``TemporalSqueeze``). The paper says only "properly initialized".
+        consensus: how the last TS layer's D_M frames meet at the top (the paper does not say):
+            "average" (per-frame logits averaged, TSN's consensus) or "concat" (their pooled
+            features concatenated in time order into one classifier).
 
     Example:
         >>> model = build_tesnet(101, frames=10, setting=1, input_size=299)  # doctest: +SKIP
@@ -309,7 +321,7 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
     """
     placements = resolve_placements(setting, squeezed_frames)
     return _build(num_classes, frames, placements, input_size, backbone_weights, dropout, weight_decay, beta, name,
-                  batchnorm_momentum, backbone, ts_basis)
+                  batchnorm_momentum, backbone, ts_basis, consensus)
 
 
 def build_tsn(num_classes, segments=3, input_size=299, backbone_weights=None, dropout=0.5, weight_decay=4e-5,
