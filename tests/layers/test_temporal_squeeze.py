@@ -116,18 +116,19 @@ def test_bernstein_basis_is_column_independent_positive_and_signed():
     assert (np.linalg.pinv(block_indicator_basis(16, 3)) > -1e-6).all()
 
 
-def test_bernstein_start_tells_a_clip_from_its_time_reversal():
-    """Regression: with the block start (K=16, D=3: symmetric blocks 5, 6, 5), a clip's time reversal gives the
-    same squeezed frames in reverse order, so any per-frame network with averaged scores is blind to the
-    direction of a motion at the start; the Bernstein start is not."""
+def test_time_reversal_permutes_the_squeezed_frames_of_symmetric_starts():
+    """Both starts are symmetric in time: a clip's time reversal gives the same D squeezed frames in reverse
+    order (so averaging per-frame scores is blind to the direction of time at the start; the comparison recipe
+    therefore keeps the frames in order, ``consensus="concat"``), while the Bernstein frames are not, one by
+    one, the same for a clip and its reversal."""
     x = np.random.default_rng(3).random((2, 16, 4, 4, 3)).astype("float32")
     reverse = x[:, ::-1]
-    block = TemporalSqueeze(3)
-    out, out_rev = (ops.convert_to_numpy(block(v)) for v in (x, reverse))
-    np.testing.assert_allclose(np.sort(out, axis=1), np.sort(out_rev, axis=1), atol=1e-4)
-    bern = TemporalSqueeze(3, basis="bernstein")
-    out, out_rev = (ops.convert_to_numpy(bern(v)) for v in (x, reverse))
-    assert np.abs(np.sort(out, axis=1) - np.sort(out_rev, axis=1)).max() > 1e-2
+    for basis in ("block", "bernstein"):
+        layer = TemporalSqueeze(3, basis=basis)
+        out, out_rev = (ops.convert_to_numpy(layer(v)) for v in (x, reverse))
+        np.testing.assert_allclose(out, out_rev[:, ::-1], atol=1e-3)
+        if basis == "bernstein":
+            assert np.abs(out - out_rev).max() > 1e-2
 
 
 def test_basis_round_trips_and_is_checked():
