@@ -11,6 +11,11 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "MotionClipsSequence": ".motion_clips",
     # real video (KTH, UCF101, HMDB51)
     "read_video": ".video",
+    "read_frames": ".video",
+    "count_frames": ".video",
+    "read_fstcn_clip_pair": ".samplers",
+    "read_consecutive_clip": ".samplers",
+    "read_test_clips": ".samplers",
     "VideoIndex": ".video_index",
     "VideoClipDataset": ".video_dataset",
     "sample_fstcn_clip_pair": ".samplers",

@@ -218,47 +218,44 @@ class PairMiner:
 
 
 # --------------------------------------------------------------------------- frames
-def read_frames(path, start, stop, frame_range=None):
+def read_frames(path, start, stop, frame_range=None, size=None):
     """Frames [start, stop) of a video file as a (stop - start, H, W, C) uint8 array, decoding no further than stop.
 
-    Frames before ``start`` are decoded (codecs need them) but never converted or
-    kept; decoding stops at ``stop``, so memory holds one volume, not the video.
-    ``frame_range`` = (first, last) offsets the indices into a sub-sequence (KTH).
+    Decoding starts at the keyframe before ``start`` (``keras_stvideo.data.video.read_frames``) and
+    only the volume's frames are converted, resized to ``size`` (height, width) when given, so memory
+    holds one volume, not the video. ``frame_range`` = (first, last) offsets the indices into a
+    sub-sequence (KTH).
     """
-    import av
-
     from keras_stvideo.data.video import VideoDecodeError
+    from keras_stvideo.data.video import read_frames as read_video_frames
 
     offset = 0 if frame_range is None else int(frame_range[0])
     start, stop = int(start) + offset, int(stop) + offset
     if not 0 <= start < stop:
         raise ValueError(f"need 0 <= start < stop, got start={start}, stop={stop}")
-    frames = []
     try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            for i, frame in enumerate(container.decode(stream)):
-                if i >= stop:
-                    break
-                if i >= start:
-                    frames.append(frame.to_ndarray(format="rgb24"))
-    except (av.FFmpegError, IndexError) as error:
-        raise VideoDecodeError(f"cannot decode video {path}: {error}") from error
-    if len(frames) != stop - start:
-        raise VideoDecodeError(f"video {path} ended after {start + len(frames)} frames; frames [{start}, {stop}) "
-                               "were requested (its header's frame count is wrong: pass video_shapes)")
-    return np.stack(frames)
+        return read_video_frames(path, np.arange(start, stop), size=size, on_truncated="raise")
+    except VideoDecodeError:
+        raise
+    except ValueError as error:
+        if "past the end" not in str(error):
+            raise
+        from keras_stvideo.data.video import count_frames
+
+        raise VideoDecodeError(f"video {path} ended after {count_frames(path)} frames; frames [{start}, {stop}) "
+                               "were requested (its header's frame count is wrong: pass video_shapes)") from None
 
 
 def probe_video_shape(path, frame_range=None):
-    """(frames, height, width) of a video file from its header (no decoding; packets counted if the header lacks it)."""
+    """(frames, height, width) of a video file: the size from its header, the frames counted from its packets (no decoding)."""
     import av
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        frames, height, width = int(stream.frames), int(stream.height), int(stream.width)
-        if frames <= 0:
-            frames = sum(1 for packet in container.demux(stream) if packet.size > 0)
+        height, width = int(stream.height), int(stream.width)
+    from keras_stvideo.data.video import count_frames
+
+    frames = count_frames(path)  # the packets, not the header's count (which may be wrong)
     if frame_range is not None:
         frames = min(int(frame_range[1]), frames) - int(frame_range[0])
     return frames, height, width
@@ -345,13 +342,8 @@ class PairMiningDataset(EpochCounter, keras.utils.PyDataset):
     def read(self, volume):
         """The t0 frames of ``volume`` from disk, resized to ``frame_size``."""
         entry = self.entries[volume.video]
-        frames = read_frames(self.index.path_of(entry), volume.t, volume.t + self.volume_shape[0],
-                             entry.frame_range)
-        if self.frame_size is not None and frames.shape[1:3] != self.frame_size:
-            from keras_stvideo.data.video import resize_frames
-
-            frames = resize_frames(frames, self.frame_size)
-        return frames
+        return read_frames(self.index.path_of(entry), volume.t, volume.t + self.volume_shape[0],
+                           entry.frame_range, size=self.frame_size)
 
     def __getitem__(self, position):
         if not 0 <= position < len(self):

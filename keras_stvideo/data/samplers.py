@@ -8,6 +8,11 @@
   in-memory videos through ``pair_mining.PairMiner``.
 
 Videos are (T, H, W, C) arrays; samplers take a ``numpy.random.Generator``.
+``read_fstcn_clip_pair``, ``read_consecutive_clip`` and ``read_test_clips`` sample
+the same clips from a video file, decoding only the frames they need (seeking to
+the keyframe before them; ``keras_stvideo.data.video.read_frames``): with the
+same generator they return what the in-memory samplers return for
+``read_video(path, size=size, frame_range=frame_range)``.
 """
 
 from typing import NamedTuple
@@ -168,3 +173,85 @@ def sample_volume_pairs(videos, rng, num_pairs, positive_ratio=0.3, volume_shape
     first, second, labels = materialize(miner.mine_batch(rng), lambda vol: videos[vol.video][vol.t : vol.t + t0],
                                         miner.volume_shape)
     return first, second, (labels > 0).astype(np.int64)
+
+
+def _file_frames(path, frame_range):
+    """(frames in the file or sub-sequence, offset of its first frame)."""
+    from keras_stvideo.data.video import count_frames
+
+    total = count_frames(path)
+    if frame_range is None:
+        return total, 0
+    start, stop = (int(v) for v in frame_range)
+    return min(stop, total) - start, start
+
+
+def _read(path, indices, size, offset):
+    from keras_stvideo.data.video import read_frames
+
+    return read_frames(path, np.asarray(indices) + offset, size=size)
+
+
+def read_fstcn_clip_pair(path, rng, clip_length=5, stride=5, diff_offset=9, crop_size=None, flip=True, start=None,
+                         size=None, frame_range=None):
+    """``sample_fstcn_clip_pair`` from a video file: decodes only the pair's span, converts only its 2 l_t frames.
+
+    Args:
+        path: video file; ``size`` (height, width) resizes in the decoder; ``frame_range`` a sub-sequence.
+        Others: as ``sample_fstcn_clip_pair`` (same draws from ``rng``, same result).
+
+    Example:
+        >>> pair = read_fstcn_clip_pair("v.avi", np.random.default_rng(0), crop_size=204, size=(240, 320))  # doctest: +SKIP
+    """
+    frames, offset = _file_frames(path, frame_range)
+    span = (clip_length - 1) * stride + diff_offset + 1
+    if frames < span:
+        raise ValueError(f"video {path} has {frames} frames; a clip with l_t={clip_length}, s_t={stride}, "
+                         f"d_t={diff_offset} needs {span}")
+    if start is None:
+        start = int(rng.integers(0, frames - span + 1))
+    elif not 0 <= start <= frames - span:
+        raise ValueError(f"start must lie in [0, {frames - span}], got {start}")
+    local = fstcn_clip_indices(0, clip_length, stride)
+    needed = np.concatenate([local, local + diff_offset])
+    read = _read(path, start + needed, size, offset)
+    window = np.empty((span,) + read.shape[1:], read.dtype)  # only the needed rows are ever read
+    window[needed] = read
+    pair = sample_fstcn_clip_pair(window, rng, clip_length, stride, diff_offset, crop_size, flip, start=0)
+    return FstcnClipPair(pair.v_clip, pair.v_diff, pair.indices + start)
+
+
+def read_consecutive_clip(path, rng, num_frames=10, crop_size=None, flip=False, size=None, frame_range=None):
+    """``sample_consecutive_clip`` from a video file: decodes from the keyframe before the clip to its end.
+
+    Example:
+        >>> clip = read_consecutive_clip("v.avi", np.random.default_rng(0), 16, size=(112, 112))  # doctest: +SKIP
+    """
+    frames, offset = _file_frames(path, frame_range)
+    if frames < num_frames:
+        raise ValueError(f"video {path} has {frames} frames, fewer than the {num_frames} requested")
+    start = int(rng.integers(0, frames - num_frames + 1))
+    clip = _read(path, np.arange(start, start + num_frames), size, offset)
+    if crop_size is not None:
+        top, left = random_crop_box(rng, clip.shape[1], clip.shape[2], crop_size)
+        clip = clip[:, top : top + crop_size, left : left + crop_size]
+    if flip and rng.random() < 0.5:
+        clip = clip[:, :, ::-1]
+    return np.ascontiguousarray(clip)
+
+
+def read_test_clips(path, starts, clip_indices, size=None, frame_range=None):
+    """The test clips of a video file in one pass: clip m holds frames ``starts[m] + clip_indices``, (M, len, H, W, C).
+
+    Serves TeSNet's ``uniform_test_clips`` (``clip_indices = range(K)``) and FstCN's test pairs
+    (``fstcn_clip_indices`` then the ``+ d_t`` frames); the decoder seeks between clips that are far apart.
+
+    Example:
+        >>> starts = uniform_test_clips(count_frames("v.avi"), 10, 20)  # doctest: +SKIP
+        >>> clips = read_test_clips("v.avi", starts, range(10), size=(224, 224))  # doctest: +SKIP
+    """
+    starts, clip_indices = np.asarray(starts, np.int64), np.asarray(clip_indices, np.int64)
+    indices = (starts[:, None] + clip_indices[None, :]).reshape(-1)
+    offset = 0 if frame_range is None else int(frame_range[0])
+    frames = _read(path, indices, size, offset)
+    return frames.reshape((len(starts), len(clip_indices)) + frames.shape[1:])

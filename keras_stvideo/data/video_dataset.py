@@ -42,15 +42,24 @@ class VideoClipDataset(EpochCounter, keras.utils.PyDataset):
         seed: base seed; batch i of epoch e uses (seed, e, i).
         shuffle: reshuffle the videos every epoch.
         one_hot: one-hot labels instead of integers.
+        reads_files: the sampler reads the file itself, decoding only the frames it needs
+            (``read_fstcn_clip_pair``, ``read_consecutive_clip``): it is called as
+            ``sampler(path, rng, size=frame_size, frame_range=entry.frame_range)``, memory holds
+            a clip, not a video, and ``cache_size`` is not used.
+        **kwargs: ``keras.utils.PyDataset``'s ``workers``, ``use_multiprocessing`` and
+            ``max_queue_size``: batches are loaded by that many threads (or processes) while the
+            model trains; batch i is the same whichever worker makes it.
 
     Example:
         >>> data = VideoClipDataset(index, "split1", "train", partial(sample_fstcn_clip_pair, crop_size=204),
         ...                         inputs=("v_clip", "v_diff"))  # doctest: +SKIP
         >>> model.fit(data, epochs=10)  # doctest: +SKIP
+        >>> fast = VideoClipDataset(index, "split1", "train", partial(read_consecutive_clip, num_frames=16),
+        ...                         frame_size=(112, 112), reads_files=True, workers=2)  # doctest: +SKIP
     """
 
     def __init__(self, index, split, role, sampler, inputs=None, batch_size=32, frame_size=None, cache_size=0,
-                 seed=0, shuffle=True, one_hot=False, **kwargs):
+                 seed=0, shuffle=True, one_hot=False, reads_files=False, **kwargs):
         super().__init__(**kwargs)
         self.index = index
         self.entries = index.entries_for(split, role)
@@ -68,6 +77,7 @@ class VideoClipDataset(EpochCounter, keras.utils.PyDataset):
         self.seed = int(seed)
         self.shuffle = shuffle
         self.one_hot = one_hot
+        self.reads_files = bool(reads_files)
         self._cache = collections.OrderedDict()
         self._order = np.arange(len(self.entries))
         self.on_new_epoch()
@@ -96,7 +106,11 @@ class VideoClipDataset(EpochCounter, keras.utils.PyDataset):
         samples, labels = [], []
         for row in rows:
             entry = self.entries[row]
-            sample = self.sampler(self.load(entry), rng)
+            if self.reads_files:
+                sample = self.sampler(self.index.path_of(entry), rng, size=self.frame_size,
+                                      frame_range=entry.frame_range)
+            else:
+                sample = self.sampler(self.load(entry), rng)
             if self.inputs is not None:
                 sample = tuple(_field(sample, name) for name in self.inputs)
             elif not isinstance(sample, np.ndarray):

@@ -1,7 +1,14 @@
-"""The dataset index: (video path, label, split membership) for every video, saved as JSON."""
+"""The dataset index: (video path, label, split membership) for every video, saved as JSON.
+
+``index.json`` stores its root relative to the index file's folder (``"."`` when the index lies in the
+dataset's root) and every entry's path relative to the root, so a dataset folder can be moved or
+copied with its index. Indexes written with an absolute root still load; when that root no longer
+exists, the index file's folder is taken as the root.
+"""
 
 import dataclasses
 import json
+import os
 import pathlib
 
 from keras_stvideo.utils.atomic import atomic_path
@@ -74,9 +81,15 @@ class VideoIndex:
         return counts
 
     def save(self, path):
+        """Write the index to ``path`` with the root relative to ``path``'s folder (absolute if on another drive)."""
+        folder = pathlib.Path(path).absolute().parent
+        try:
+            root = pathlib.Path(os.path.relpath(self.root.absolute(), folder)).as_posix()
+        except ValueError:  # Windows: another drive
+            root = str(self.root.absolute())
         payload = {
             "name": self.name,
-            "root": str(self.root),
+            "root": root,
             "class_names": self.class_names,
             "entries": [
                 {k: v for k, v in dataclasses.asdict(e).items() if v is not None} for e in self.entries
@@ -98,6 +111,11 @@ class VideoIndex:
                            frame_range=tuple(e["frame_range"]) if e.get("frame_range") else None, group=e.get("group"))
                 for e in payload["entries"]
             ]
-            return cls(payload["root"], payload["class_names"], entries, payload.get("name", ""))
+            root = pathlib.Path(payload["root"])
+            if not root.is_absolute():
+                root = path.parent / root
+            elif not root.is_dir():  # an old absolute index whose dataset folder was moved with it
+                root = path.parent
+            return cls(root, payload["class_names"], entries, payload.get("name", ""))
         except (KeyError, TypeError, json.JSONDecodeError) as error:
             raise ValueError(f"{path} is not a keras_stvideo dataset index: {error}") from error

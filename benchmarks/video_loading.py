@@ -1,0 +1,169 @@
+"""Video loading against the decoder's own speed, on generated UCF101-like files.
+
+    python benchmarks/video_loading.py [--videos 4] [--frames 175] [--repeats 3] [--cases read_112 ...]
+
+Writes 320 x 240 MPEG-4 AVIs at 25 fps (7 seconds, a keyframe every 12 frames, like
+UCF101's XviD files) in a temporary folder and prints one JSON line per case:
+
+* ``frames_per_s``: frames the case returns per second (best of ``--repeats``);
+* ``decode_limit_frames_per_s``: a plain PyAV loop decoding the same files to RGB at
+  full size, every frame from the first (what ``read_video`` did before), measured in the
+  same run right before the case;
+* ``fraction_of_decode_limit`` = frames_per_s / decode_limit_frames_per_s (target >= 0.5);
+* ``peak_memory_mb``: the peak of Python and numpy allocations during one call (tracemalloc;
+  FFmpeg's own buffers are not counted);
+* ``cpu``: model name, cores and whether AVX-512 is present.
+
+Cases: ``read_112``, ``read_299`` (whole videos, ``read_video(size=...)``); ``clip_16_at_150``
+(``read_video(frame_range=(150, 166), size=(112, 112))``); ``fstcn_pair`` (FstCN's 2 l_t = 10
+frames of a random span); ``consecutive_16`` (TeSNet/C3D 16 consecutive frames at 112);
+``test_clips_20x10`` (TeSNet's 20 uniformly spaced 10-frame test clips); ``siamese_volume``
+(``pair_mining.read_frames``: 16 frames at 128 x 171); ``dataset_workers_1`` and
+``dataset_workers_2`` (``VideoClipDataset`` with a file sampler through Keras' PyDataset
+adapter, 1 and 2 worker threads). The machine may be shared: compare fractions, which
+are measured side by side, more than absolute rates.
+"""
+
+import argparse
+import functools
+import json
+import os
+import pathlib
+import sys
+import tempfile
+import time
+import tracemalloc
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from benchmarks.machine import cpu_description  # noqa: E402
+
+CASES = ("read_112", "read_299", "clip_16_at_150", "fstcn_pair", "consecutive_16", "test_clips_20x10",
+         "siamese_volume", "dataset_workers_1", "dataset_workers_2")
+
+
+def write_ucf_like(path, frames=175, seed=0):
+    """A 320 x 240 MPEG-4 AVI at 25 fps: moving gradients, texture and a bright square, keyframe every 12 frames."""
+    import av
+
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:240, 0:320]
+    texture = rng.integers(0, 24, (240, 320, 3))
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=25)
+        stream.width, stream.height, stream.pix_fmt, stream.bit_rate = 320, 240, "yuv420p", 1_000_000
+        stream.codec_context.gop_size = 12
+        for t in range(frames):
+            frame = np.stack([(x + 3 * t) % 256, (y + 2 * t) % 256, ((x + y) // 2 + t) % 256], -1) + texture
+            frame[100:140, (4 * t) % 280 : (4 * t) % 280 + 40] = 255
+            image = av.VideoFrame.from_ndarray(np.clip(frame, 0, 255).astype(np.uint8), format="rgb24")
+            for packet in stream.encode(image):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def raw_decode(paths):
+    """Frames per second of a plain PyAV loop decoding every frame of ``paths`` to RGB at full size."""
+    import av
+
+    count, start = 0, time.perf_counter()
+    for path in paths:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for frame in container.decode(stream):
+                frame.to_ndarray(format="rgb24")
+                count += 1
+    return count / (time.perf_counter() - start)
+
+
+def make_cases(paths, root):
+    """case -> function returning the number of frames it produced."""
+    from keras_stvideo.data import samplers
+    from keras_stvideo.data.pair_mining import read_frames as read_volume
+    from keras_stvideo.data.video import count_frames, read_video
+
+    rng = np.random.default_rng(0)
+
+    def volume(path):
+        start = int(rng.integers(0, 150))
+        return read_volume(path, start, start + 16, size=(128, 171))
+
+    def each(function):
+        return lambda: sum(function(path) for path in paths)
+
+    def dataset(workers):
+        from keras.src.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter
+
+        from keras_stvideo.data.video_dataset import VideoClipDataset
+        from keras_stvideo.data.video_index import VideoEntry, VideoIndex
+
+        index = VideoIndex(root, ["a", "b"], [VideoEntry(p.name, i % 2, {"s": "train"}) for i, p in enumerate(paths)])
+        data = VideoClipDataset(index, "s", "train", functools.partial(samplers.read_consecutive_clip, num_frames=16),
+                                batch_size=2, frame_size=(112, 112), reads_files=True, workers=workers,
+                                use_multiprocessing=False, max_queue_size=4)
+
+        def run():
+            adapter = PyDatasetAdapter(data, shuffle=False)
+            count = 0
+            for _ in range(3):  # three epochs: 3 x len(paths) clips
+                for x, _ in adapter.get_numpy_iterator():
+                    count += x.shape[0] * x.shape[1]
+                adapter.on_epoch_end()
+            return count
+        return run
+
+    return {
+        "read_112": each(lambda p: len(read_video(p, size=(112, 112)))),
+        "read_299": each(lambda p: len(read_video(p, size=(299, 299)))),
+        "clip_16_at_150": each(lambda p: len(read_video(p, size=(112, 112), frame_range=(150, 166)))),
+        "fstcn_pair": each(lambda p: 2 * len(samplers.read_fstcn_clip_pair(p, rng, crop_size=204).indices)),
+        "consecutive_16": each(lambda p: len(samplers.read_consecutive_clip(p, rng, 16, size=(112, 112)))),
+        "test_clips_20x10": each(lambda p: samplers.read_test_clips(
+            p, samplers.uniform_test_clips(count_frames(p), 10, 20), range(10), size=(112, 112)).shape[0] * 10),
+        "siamese_volume": each(lambda p: len(volume(p))),
+        "dataset_workers_1": dataset(1),
+        "dataset_workers_2": dataset(2),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--videos", type=int, default=4)
+    parser.add_argument("--frames", type=int, default=175)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
+    args = parser.parse_args()
+    model, flags, _, cores = cpu_description()
+    cpu = {"model": model, "cores": cores, "avx512": "avx512f" in flags}
+    with tempfile.TemporaryDirectory() as folder:
+        root = pathlib.Path(folder)
+        paths = [write_ucf_like(root / f"v_{i:02d}.avi", args.frames, seed=i) for i in range(args.videos)]
+        cases = make_cases(paths, root)
+        for name in args.cases:
+            function = cases[name]
+            limit = max(raw_decode(paths) for _ in range(args.repeats))
+            tracemalloc.start()
+            frames = function()  # warm up; counts the frames and the memory
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            best = float("inf")
+            for _ in range(args.repeats):
+                start = time.perf_counter()
+                function()
+                best = min(best, time.perf_counter() - start)
+            rate = frames / best
+            print(json.dumps({"case": name, "frames_per_s": round(rate, 1),
+                              "decode_limit_frames_per_s": round(limit, 1),
+                              "fraction_of_decode_limit": round(rate / limit, 3),
+                              "peak_memory_mb": round(peak / 2**20, 2), "frames": frames, "cpu": cpu}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
