@@ -80,7 +80,7 @@ def test_compare_command_trains_every_present_method(tmp_path):
 def test_stcsae_splits_the_epochs_between_its_stages():
     from keras_stvideo.models.stcsae.comparison import stage_epochs
 
-    assert [stage_epochs(e) for e in (1, 2, 4, 5)] == [(1, 1), (1, 1), (2, 2), (2, 3)]
+    assert [stage_epochs(e) for e in (1, 2, 4, 5, 10)] == [(1, 1), (1, 1), (1, 3), (1, 4), (3, 7)]
 
 
 def test_siamese_pairs_are_mined_without_labels_in_balanced_batches():
@@ -95,6 +95,20 @@ def test_siamese_pairs_are_mined_without_labels_in_balanced_batches():
     assert first.shape == second.shape == (16, 4, 4, 4, 3)
     assert set(np.unique(y)) == {-1, 1}
     assert [int((y[i : i + 8] == 1).sum()) for i in (0, 8)] == [2, 2]  # round(0.3 * 8) positives per batch
+
+
+def test_siamese_recipe_mines_with_its_transform_setting(monkeypatch):
+    import numpy as np
+
+    from keras_stvideo.data import samplers
+    from keras_stvideo.models.siamese_c3d import comparison as recipe
+
+    seen = []
+    original = samplers.sample_volume_pairs
+    monkeypatch.setattr(samplers, "sample_volume_pairs", lambda *a, **k: seen.append(k) or original(*a, **k))
+    recipe.mine_pairs(np.random.default_rng(0).random((4, 8, 4, 4, 3)).astype("float32"), 8, 8,
+                      np.random.default_rng(0))
+    assert seen and all(k["transform_on"] == recipe.TRANSFORM_ON for k in seen)
 
 
 def test_tesnet_recipe_keeps_the_ts_layer_on_a_small_backbone():

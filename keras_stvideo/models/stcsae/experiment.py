@@ -100,7 +100,8 @@ def train_autoencoder(train_clips, settings, seed=0, out=None, verbose=0):
     keras.utils.set_random_seed(seed)
     model = build_stcsae(settings.patch_shape, settings.code_units, eta=settings.eta, beta=settings.beta,
                          shift_range=settings.shift_range, code_steps=settings.code_steps,
-                         code_learning_rate=settings.code_learning_rate)
+                         code_learning_rate=settings.code_learning_rate, grid_stride=settings.grid_stride,
+                         centre_patches=settings.centre_patches)
     model.compile(optimizer=keras.optimizers.Adam(settings.ae_learning_rate))
 
     class Progress(keras.callbacks.Callback):
@@ -145,7 +146,7 @@ def train_and_test_classifier(autoencoder, train, test, settings, num_classes, s
     train_windows, train_labels, _ = make_windows(train[0], train[1], window, settings.train_windows_per_video)
     test_windows, test_labels, owner = make_windows(test[0], test[1], window, settings.test_windows_per_video)
     clip_shape = (window,) + tuple(settings.frame_size) + (settings.patch_shape[3],)
-    feature_model = build_stcsae_features(autoencoder, clip_shape)
+    feature_model = build_stcsae_features(autoencoder, clip_shape, pooling=settings.pooling)
     steps, size = feature_model.output.shape[1:]
     keras.utils.set_random_seed(seed)
     head = build_sequence_head(steps, size, num_classes, settings.lstm_units, dropout=settings.lstm_dropout)

@@ -22,22 +22,40 @@ from keras_stvideo.models.stcsae.training import STCSAE, check_patch_shape
 
 ENCODER_CONV = "encoder_conv"
 SOFTMAX_DTYPE = "float32"
+POOLINGS = (None, "mean", "max", "mean_max")
 
 
-def build_stcsae_encoder(patch_shape, code_units, grid_stride=None, activation=None, name="stcsae_encoder"):
+@keras.saving.register_keras_serializable(package="keras_stvideo")
+class ZeroSumKernel(keras.constraints.Constraint):
+    """Each output kernel of a convolution minus its mean over the kernel's (T, H, W, C): it sums to zero.
+
+    A zero-sum kernel gives a patch and the patch minus its mean the same response, so an encoder trained on
+    centred patches (``STCSAE(centre_patches=True)``) codes, slid over a whole clip, every centred patch.
+    """
+
+    def __call__(self, kernel):
+        return kernel - keras.ops.mean(kernel, axis=tuple(range(len(kernel.shape) - 1)), keepdims=True)
+
+
+def build_stcsae_encoder(patch_shape, code_units, grid_stride=None, activation=None, zero_sum_kernels=False,
+                         name="stcsae_encoder"):
     """Patch (T, H, W, C) -> code (code_units,): one Conv3D with kernels the size of the patch.
 
     The convolution's strides are ``(1,) + grid_stride`` (they do not matter on a
     patch, which gives one position); on a whole clip they set the grid of patch
     locations (default: non-overlapping, the patch's height and width).
-    ``activation`` is None (linear: Ranzato et al. 2007's encoder ``W_c X``).
+    ``activation`` is None (linear: Ranzato et al. 2007's encoder ``W_c X``). ``zero_sum_kernels``: the kernels
+    start and stay zero-sum (``ZeroSumKernel``, for an encoder of centred patches).
     """
     t, h, w, c = check_patch_shape(patch_shape)
     grid_stride = (h, w) if grid_stride is None else tuple(grid_stride)
     inputs = keras.Input((t, h, w, c), name="patch")
+    constraint = ZeroSumKernel() if zero_sum_kernels else None
     conv = keras.layers.Conv3D(code_units, (t, h, w), strides=(1,) + tuple(grid_stride), padding="valid",
-                               activation=activation, name=ENCODER_CONV)
+                               activation=activation, kernel_constraint=constraint, name=ENCODER_CONV)
     outputs = keras.layers.Reshape((code_units,), name="code")(conv(inputs))
+    if constraint is not None:
+        conv.kernel.assign(constraint(conv.kernel))
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -52,7 +70,7 @@ def build_stcsae_decoder(patch_shape, code_units, name="stcsae_decoder"):
 
 def build_stcsae(patch_shape=(5, 8, 8, 1), code_units=400, grid_stride=None, encoder_activation=None, eta=0.02,
                  beta=1.0, shift_range=(1, 1, 1), code_steps=5, code_learning_rate=0.5, prediction_weight=1.0,
-                 sparsity_threshold=0.1, overcomplete=True, name="stcsae"):
+                 sparsity_threshold=0.1, overcomplete=True, centre_patches=False, name="stcsae"):
     """The spatio-temporal convolutional sparse auto-encoder (paper 000, Figure 1), ready to ``fit``.
 
     The abstract gives none of these numbers; each default is recorded in
@@ -71,6 +89,8 @@ def build_stcsae(patch_shape=(5, 8, 8, 1), code_units=400, grid_stride=None, enc
         prediction_weight: weight of the encoder's prediction error against the reconstruction error (1: the sum).
         sparsity_threshold: a sparse-code value below this counts as zero in the ``sparsity`` metric.
         overcomplete: require ``code_units`` > the patch's number of values (the paper's sparse-overcomplete code).
+        centre_patches: code and reconstruct each patch minus its mean (its DC), with zero-sum encoder kernels
+            (not in paper 000; ``stvideo compare`` uses it, docs/results/diagnosis_stcsae.md).
 
     Returns:
         An ``STCSAE`` model: ``fit`` takes (N,) + ``neighbourhood_shape`` arrays (the patches with
@@ -79,7 +99,8 @@ def build_stcsae(patch_shape=(5, 8, 8, 1), code_units=400, grid_stride=None, enc
     return STCSAE(patch_shape, code_units, grid_stride=grid_stride, encoder_activation=encoder_activation,
                   eta=eta, beta=beta, shift_range=shift_range, code_steps=code_steps,
                   code_learning_rate=code_learning_rate, prediction_weight=prediction_weight,
-                  sparsity_threshold=sparsity_threshold, overcomplete=overcomplete, name=name)
+                  sparsity_threshold=sparsity_threshold, overcomplete=overcomplete, centre_patches=centre_patches,
+                  name=name)
 
 
 @keras.saving.register_keras_serializable(package="keras_stvideo")
@@ -151,7 +172,13 @@ def _encoder_and_logistic(encoder, logistic):
     return encoder, logistic
 
 
-def build_stcsae_features(encoder, clip_shape, logistic=None, name="stcsae_features"):
+def check_pooling(pooling):
+    if pooling not in POOLINGS:
+        raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+    return pooling
+
+
+def build_stcsae_features(encoder, clip_shape, logistic=None, pooling=None, name="stcsae_features"):
     """Clip (T_clip, H, W, C) -> (steps, grid_h * grid_w * code_units): the encoder at every grid location.
 
     The encoder's convolution (shared, not copied) slides over the clip with
@@ -164,7 +191,12 @@ def build_stcsae_features(encoder, clip_shape, logistic=None, name="stcsae_featu
         clip_shape: (T, H, W, C) of the clips.
         logistic: with an encoder alone, the ``SparsifyingLogistic`` to apply (None: the encoder's
             linear output).
+        pooling: None (the codes of the grid locations concatenated: ``grid_h * grid_w * code_units`` per step,
+            paper 000 paragraph 6), or each code unit pooled over the grid per step: "mean", "max" or "mean_max"
+            (mean then max: ``code_units`` or ``2 * code_units`` per step; for a dense grid, where concatenation
+            would be too long).
     """
+    pooling = check_pooling(pooling)
     encoder, logistic = _encoder_and_logistic(encoder, logistic)
     steps, gh, gw = grid_size(encoder, clip_shape)
     conv = _encoder_conv(encoder)
@@ -172,7 +204,17 @@ def build_stcsae_features(encoder, clip_shape, logistic=None, name="stcsae_featu
     codes = conv(inputs)
     if logistic is not None:
         codes = FrozenSparseCode(logistic, name="sparse_code")(codes)
-    outputs = keras.layers.Reshape((steps, gh * gw * conv.filters), name="frame_features")(codes)
+    if pooling is None:
+        outputs = keras.layers.Reshape((steps, gh * gw * conv.filters), name="frame_features")(codes)
+    else:
+        # (B, steps, gh, gw, K) -> (B, steps, 1, 1, K): each step's codes pooled over the grid
+        pooled = []
+        if pooling in ("mean", "mean_max"):
+            pooled.append(keras.layers.AveragePooling3D((1, gh, gw), name="grid_mean")(codes))
+        if pooling in ("max", "mean_max"):
+            pooled.append(keras.layers.MaxPooling3D((1, gh, gw), name="grid_max")(codes))
+        x = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="grid_pooled")(pooled)
+        outputs = keras.layers.Reshape((steps, len(pooled) * conv.filters), name="frame_features")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -195,7 +237,7 @@ def build_sequence_head(steps, feature_size, num_classes, lstm_units=50, normali
     return keras.Model(inputs, outputs, name=name)
 
 
-def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=50, head=None, logistic=None,
+def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=50, head=None, logistic=None, pooling=None,
                       name="stcsae_lstm"):
     """The sequence classifier (paper 000's second step): clip -> class probabilities.
 
@@ -206,11 +248,12 @@ def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=50, head=No
         num_classes: sequence classes (6 for KTH).
         lstm_units: LSTM cells (50; not stated in paper 000).
         head: an existing head from ``build_sequence_head`` to share (two-stage training).
+        pooling: the codes' pooling over the grid per step (see ``build_stcsae_features``; None: concatenated).
 
     Returns:
         A ``keras.Model`` with the layers "features" (the encoder on the patch grid) and "lstm_head".
     """
-    features = build_stcsae_features(encoder, clip_shape, logistic=logistic, name="features")
+    features = build_stcsae_features(encoder, clip_shape, logistic=logistic, pooling=pooling, name="features")
     steps, size = features.output.shape[1:]
     if head is None:
         head = build_sequence_head(steps, size, num_classes, lstm_units)

@@ -38,6 +38,9 @@ class STCSAESettings:
     beta: float = 1.0
     motion_threshold: float = 0.02
     patches_per_clip: int = 16
+    centre_patches: bool = False  # code each patch minus its mean (not in paper 000; compare uses it)
+    grid_stride: tuple = None  # (sh, sw) of the patch grid on a clip (None: the patch's H, W, non-overlapping)
+    pooling: str = None  # None: the grid's codes concatenated per frame (paper 000); "mean"/"max"/"mean_max"
     ae_epochs: int = 20
     ae_batch_size: int = 64
     ae_learning_rate: float = 3e-3
@@ -56,6 +59,8 @@ class STCSAESettings:
         self.frame_size = tuple(self.frame_size)
         self.patch_shape = tuple(self.patch_shape)
         self.shift_range = tuple(self.shift_range)
+        if self.grid_stride is not None:
+            self.grid_stride = tuple(self.grid_stride)
         if self.sequence_length < self.patch_shape[0]:
             raise ValueError(f"sequence_length must be at least the patch's {self.patch_shape[0]} frames, "
                              f"got {self.sequence_length}")

@@ -133,7 +133,7 @@ class STCSAE(keras.Model):
 
     def __init__(self, patch_shape, code_units, grid_stride=None, encoder_activation=None, eta=0.02, beta=1.0,
                  shift_range=(1, 1, 1), code_steps=5, code_learning_rate=0.5, prediction_weight=1.0,
-                 sparsity_threshold=0.1, overcomplete=True, name="stcsae", **kwargs):
+                 sparsity_threshold=0.1, overcomplete=True, centre_patches=False, name="stcsae", **kwargs):
         super().__init__(name=name, **kwargs)
         patch_shape = check_patch_shape(patch_shape)
         size = int(np.prod(patch_shape))
@@ -164,10 +164,12 @@ class STCSAE(keras.Model):
         self.prediction_weight = float(prediction_weight)
         self.sparsity_threshold = float(sparsity_threshold)
         self.overcomplete = bool(overcomplete)
+        self.centre_patches = bool(centre_patches)
 
         from keras_stvideo.models.stcsae.model import build_stcsae_decoder, build_stcsae_encoder
 
-        self.encoder = build_stcsae_encoder(patch_shape, self.code_units, self.grid_stride, encoder_activation)
+        self.encoder = build_stcsae_encoder(patch_shape, self.code_units, self.grid_stride, encoder_activation,
+                                            zero_sum_kernels=self.centre_patches)
         self.logistic = SparsifyingLogistic(eta=eta, beta=beta, name="sparsifying_logistic")
         self.logistic.build((None, self.code_units))
         self.decoder = build_stcsae_decoder(patch_shape, self.code_units)
@@ -186,6 +188,7 @@ class STCSAE(keras.Model):
             "shift_range": self.shift_range, "code_steps": self.code_steps,
             "code_learning_rate": self.code_learning_rate, "prediction_weight": self.prediction_weight,
             "sparsity_threshold": self.sparsity_threshold, "overcomplete": self.overcomplete,
+            "centre_patches": self.centre_patches,
         })
         return config
 
@@ -206,13 +209,24 @@ class STCSAE(keras.Model):
 
     # ------------------------------------------------------------------ forward pieces
     def call(self, patches, training=False):
-        return self.decoder(self.logistic(self.encoder(patches), training=False))
+        """The reconstruction of ``patches`` (of the centred patches with ``centre_patches``)."""
+        return self.decoder(self.logistic(self.encoder(self.centre(patches)), training=False))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
     def _flat(self, patches):
         return ops.reshape(patches, (ops.shape(patches)[0], -1))
+
+    def centre(self, patches):
+        """With ``centre_patches``, each patch minus its own mean (its DC); otherwise the patches unchanged.
+
+        The encoder's kernels are then kept zero-sum (``ZeroSumKernel``), so that the encoder gives the same code
+        for a patch and for its centred copy, and slid over a whole clip it codes every centred patch.
+        """
+        if not self.centre_patches:
+            return patches
+        return patches - ops.mean(patches, axis=tuple(range(1, len(patches.shape))), keepdims=True)
 
     def _logistic_frozen(self, code):
         """``S(Z)`` with the running normaliser frozen: sigmoid(beta z + log eta - log(1 - eta) - log zeta)."""
@@ -229,7 +243,7 @@ class STCSAE(keras.Model):
         ``code`` defaults to the encoder's output (then the prediction error is 0).
         The logistic's state is frozen (no update).
         """
-        patches = ops.convert_to_tensor(patches, dtype=self.compute_dtype)
+        patches = self.centre(ops.convert_to_tensor(patches, dtype=self.compute_dtype))
         prediction = self.encoder(patches)
         code = prediction if code is None else ops.convert_to_tensor(code, dtype=self.compute_dtype)
         reconstruction = self.decoder(self._logistic_frozen(code))
@@ -289,7 +303,7 @@ class STCSAE(keras.Model):
             patches, _, _ = self.best_shift(x)
         else:
             patches = x
-        patches = ops.stop_gradient(patches)
+        patches = ops.stop_gradient(self.centre(patches))
         return patches, self.optimal_code(patches)
 
     def _terms(self, patches, code, training):
