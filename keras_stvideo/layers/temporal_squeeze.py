@@ -36,7 +36,27 @@ def bernstein_basis(frames, squeezed_frames):
     return np.stack(columns, axis=1).astype("float32")
 
 
-BASES = {"block": block_indicator_basis, "bernstein": bernstein_basis}
+def ramp_basis(frames, squeezed_frames):
+    """A column-independent, non-negative, time-asymmetric K x D start for A: column d is a rising ramp
+    ``1, 2, ..., n`` over the d-th block of consecutive frames (the blocks of ``block_indicator_basis``), 0
+    elsewhere, scaled by ``sum(w) / sum(w^2)``.
+
+    ``A^T A`` is then diagonal and the projection ``Y = (A^T A)^-1 A^T x`` is, per squeezed frame, the
+    ramp-weighted mean ``sum_k w_k x_k / sum_k w_k`` of its block: a motion-history-like "comet" whose
+    contrast to the background is strongest at the block's latest frame, whatever the object's polarity (a
+    signed mix, such as a temporal derivative, is ambiguous by contrast polarity). Unlike the block means it
+    is not closed under time reversal: a reversed clip gives differently weighted frames, so even averaging
+    per-frame scores can tell a motion from its reversal.
+    """
+    basis = np.zeros((frames, squeezed_frames), dtype="float64")
+    bounds = np.linspace(0, frames, squeezed_frames + 1).round().astype(int)
+    for d in range(squeezed_frames):
+        ramp = np.arange(1, bounds[d + 1] - bounds[d] + 1, dtype="float64")
+        basis[bounds[d] : bounds[d + 1], d] = ramp * ramp.sum() / np.square(ramp).sum()
+    return basis.astype("float32")
+
+
+BASES = {"block": block_indicator_basis, "bernstein": bernstein_basis, "ramp": ramp_basis}
 
 
 @keras.saving.register_keras_serializable(package="keras_stvideo")
@@ -53,7 +73,10 @@ class TemporalSqueeze(keras.layers.Layer):
       1 on the d-th block of K / D consecutive frames), so at the start each
       squeezed frame is the mean of its block (up to the ``ridge`` term); or
       "bernstein" (``bernstein_basis``), overlapping positive columns whose
-      squeezed frames are signed, time-asymmetric mixes of the K frames.
+      squeezed frames are signed, time-asymmetric mixes of the K frames; or
+      "ramp" (``ramp_basis``), rising ramps over the blocks, so each squeezed
+      frame is a ramp-weighted (latest frames heaviest) mean of its block, a
+      motion-history-like image.
     * Projection (Eq. 4): ``Y = (A^T A + ridge I)^-1 A^T X``; the output is Y
       reshaped to D frames of the input's height, width and channels.
     * Projection loss (Eq. 5): ``l_proj`` = mean over the H*W*C pixels of the L2
@@ -73,7 +96,7 @@ class TemporalSqueeze(keras.layers.Layer):
         beta: weight of the projection loss (10, section 3.1).
         negative_slope: slope of the LeakyReLU delta_2 (not stated; 0.01).
         ridge: Tikhonov term added to ``A^T A`` (1e-4).
-        basis: the start of A, "block" (block means) or "bernstein" (see above).
+        basis: the start of A, "block" (block means), "bernstein" or "ramp" (see above).
 
     Input ``(batch, K, height, width, channels)``; output ``(batch, D, height, width, channels)``.
 

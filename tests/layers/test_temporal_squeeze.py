@@ -4,7 +4,7 @@ import pytest
 from keras import ops
 
 from keras_stvideo.layers import TemporalSqueeze
-from keras_stvideo.layers.temporal_squeeze import bernstein_basis, block_indicator_basis
+from keras_stvideo.layers.temporal_squeeze import bernstein_basis, block_indicator_basis, ramp_basis
 from tests.layer_checks import layer_gradients, run_layer_checks
 
 
@@ -137,3 +137,43 @@ def test_basis_round_trips_and_is_checked():
     assert TemporalSqueeze(2).basis == "block"
     with pytest.raises(ValueError, match="basis"):
         TemporalSqueeze(2, basis="random")
+
+
+def test_ramp_basis_gives_ramp_weighted_block_means():
+    """``basis="ramp"``: column d rises 1, 2, ..., n over block d, so each squeezed frame is the ramp-weighted
+    mean of its block (non-negative weights, latest frames heaviest) and ``A^T A`` is diagonal."""
+    basis = ramp_basis(16, 3)
+    assert basis.shape == (16, 3) and (basis >= 0).all() and np.linalg.matrix_rank(basis) == 3
+    gram = basis.T @ basis
+    np.testing.assert_allclose(gram, np.diag(np.diag(gram)), atol=1e-6)
+    np.testing.assert_array_equal(basis > 0, block_indicator_basis(16, 3) > 0)  # same blocks 5, 6, 5
+    x = np.random.default_rng(4).random((2, 16, 3, 3, 2)).astype("float32")
+    out = ops.convert_to_numpy(TemporalSqueeze(3, basis="ramp", ridge=0.0)(x))
+    for d, (start, stop) in enumerate(((0, 5), (5, 11), (11, 16))):
+        w = np.arange(1, stop - start + 1, dtype="float64")
+        expected = np.tensordot(w / w.sum(), x[:, start:stop], axes=([0], [1]))
+        np.testing.assert_allclose(out[:, d], expected, rtol=1e-4, atol=1e-5)
+
+
+def test_ramp_start_is_not_closed_under_time_reversal():
+    """Unlike block means and Bernstein columns, the ramp start does not map a clip's reversal onto its
+    squeezed frames in reverse order: a bright dot moving right leaves its brightest mark at its last place."""
+    x = np.zeros((1, 16, 1, 16, 1), "float32")
+    x[0, np.arange(16), 0, np.arange(16), 0] = 1.0  # a dot moving right, one pixel a frame
+    layer = TemporalSqueeze(3, basis="ramp")
+    out = ops.convert_to_numpy(layer(x))[0, :, 0, :, 0]
+    out_rev = ops.convert_to_numpy(layer(x[:, ::-1].copy()))[0, :, 0, :, 0]
+    assert np.abs(out - out_rev[::-1]).max() > 0.1
+    assert out[0].argmax() == 4 and np.all(np.diff(out[0][:5]) > 0)  # the comet's head: the latest position
+    assert out_rev[2].argmax() == 0 and np.all(np.diff(out_rev[2][:5]) < 0)  # reversed (moving left): head at 0
+
+
+def test_ramp_basis_round_trips_through_keras_file(tmp_path):
+    x = np.random.default_rng(5).random((2, 16, 4, 4, 3)).astype("float32")
+    inputs = keras.Input((16, 4, 4, 3))
+    model = keras.Model(inputs, TemporalSqueeze(3, basis="ramp", name="ts")(inputs))
+    path = tmp_path / "ramp.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.get_layer("ts").basis == "ramp"
+    np.testing.assert_allclose(loaded.predict_on_batch(x), model.predict_on_batch(x), atol=1e-6)

@@ -45,7 +45,8 @@ def _check_shape(input_shape):
 
 
 def build_c3d_small(input_shape=(16, 112, 112, 3), filters=C3D_SMALL_FILTERS, fc_units=C3D_SMALL_FC_UNITS,
-                    dropout=0.5, kernel_initializer=KERNEL_INITIALIZER, name="c3d_small"):
+                    dropout=0.5, kernel_initializer=KERNEL_INITIALIZER, batch_norm=False, frame_differences=False,
+                    name="c3d_small"):
     """The smaller C3D (Tran et al. 2015, section 3.1) up to fc7: the tower T of Paul et al. 2018, Eq. 1.
 
     Args:
@@ -56,6 +57,10 @@ def build_c3d_small(input_shape=(16, 112, 112, 3), filters=C3D_SMALL_FILTERS, fc
         dropout: dropout after fc6 and fc7 (0.5, paper 004 section 2).
         kernel_initializer: of every convolution and fc layer; "he_normal" (the default, see
             ``KERNEL_INITIALIZER``) keeps the ReLU activations' scale through the normalisation-free stack.
+        batch_norm: batch normalisation between each convolution / fc6 / fc7 and its ReLU (not in C3D;
+            False, the default, is Tran et al. 2015's stack).
+        frame_differences: give conv1 each (centred) frame with its difference from the previous frame (zero
+            for the first), 2C channels (not in C3D; False, the default, is its raw frames).
         name: model name.
 
     Returns:
@@ -76,20 +81,37 @@ def build_c3d_small(input_shape=(16, 112, 112, 3), filters=C3D_SMALL_FILTERS, fc
     inputs = keras.Input(input_shape, name="volume")
     # Volumes come in [0, 1]; C3D subtracts the mean clip (Tran et al. 2015, 3.1), here [0, 1] -> [-1, 1].
     x = layers.Rescaling(2.0, offset=-1.0, name="centre")(inputs)
+    if frame_differences:
+        x = layers.Concatenate(name="frames_and_differences")([x, _differences(x)])
     for i, width in enumerate(filters, start=1):
-        x = layers.Conv3D(width, 3, padding="same", activation="relu", kernel_initializer=kernel_initializer,
-                          name=f"conv{i}")(x)
+        x = layers.Conv3D(width, 3, padding="same", activation=None if batch_norm else "relu",
+                          use_bias=not batch_norm, kernel_initializer=kernel_initializer, name=f"conv{i}")(x)
+        if batch_norm:
+            x = layers.Activation("relu", name=f"relu{i}")(layers.BatchNormalization(name=f"bn{i}")(x))
         pool = (1, 2, 2) if i == 1 else (2, 2, 2)
         x = layers.MaxPooling3D(pool, strides=pool, padding="same", name=f"pool{i}")(x)
     x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(fc_units, activation="relu", kernel_initializer=kernel_initializer, name="fc6")(x)
-    x = layers.Dropout(dropout, name="dropout6")(x)
-    x = layers.Dense(fc_units, activation="relu", kernel_initializer=kernel_initializer, name="fc7")(x)
+    for fc in ("fc6", "fc7"):
+        if fc == "fc7":
+            x = layers.Dropout(dropout, name="dropout6")(x)
+        x = layers.Dense(fc_units, activation=None if batch_norm else "relu", use_bias=not batch_norm,
+                         kernel_initializer=kernel_initializer, name=fc)(x)
+        if batch_norm:
+            x = layers.Activation("relu", name=f"{fc}_relu")(layers.BatchNormalization(name=f"{fc}_bn")(x))
     x = layers.Dropout(dropout, name="dropout7")(x)
     return keras.Model(inputs, x, name=name)
 
 
-def build_c3d_classifier(num_classes, input_shape=(16, 112, 112, 3), tower=None, dropout=0.5, name="c3d_classifier"):
+def _differences(frames):
+    """``frames[t] - frames[t - 1]`` along the time axis, zero at t = 0 (as many frames as the input)."""
+    later = layers.Cropping3D(((1, 0), (0, 0), (0, 0)), name="frames_after_the_first")(frames)
+    earlier = layers.Cropping3D(((0, 1), (0, 0), (0, 0)), name="frames_before_the_last")(frames)
+    differences = layers.Subtract(name="differences")([later, earlier])
+    return layers.ZeroPadding3D(((1, 0), (0, 0), (0, 0)), name="no_difference_at_the_start")(differences)
+
+
+def build_c3d_classifier(num_classes, input_shape=(16, 112, 112, 3), tower=None, dropout=0.5,
+                         head_initializer="glorot_uniform", name="c3d_classifier"):
     """A C3D action classifier: the small C3D tower and a softmax over ``num_classes`` (paper 004 Table 1).
 
     With ``tower`` given (a trained ``build_c3d_small`` model, e.g. ``siamese.tower``)
@@ -101,6 +123,9 @@ def build_c3d_classifier(num_classes, input_shape=(16, 112, 112, 3), tower=None,
         input_shape: volume shape; taken from ``tower`` when it is given.
         tower: optional pre-trained tower whose weights are copied (not shared).
         dropout: dropout of a freshly built tower (0.5).
+        head_initializer: fc8's kernel initialiser. "zeros" starts the classifier at the uniform prediction
+            (loss ln num_classes) whatever the tower's feature scale: a Siamese-trained fc7 measured features
+            large enough for a Glorot fc8 to start at a loss of 14.9 on 6 classes.
         name: model name.
     """
     if not isinstance(num_classes, int) or num_classes < 2:
@@ -116,5 +141,6 @@ def build_c3d_classifier(num_classes, input_shape=(16, 112, 112, 3), tower=None,
         base = build_c3d_small(input_shape, dropout=dropout)
     inputs = keras.Input(tuple(input_shape), name="volume")
     # float32 softmax under a mixed-precision policy
-    outputs = layers.Dense(num_classes, activation="softmax", name="fc8", dtype="float32")(base(inputs))
+    outputs = layers.Dense(num_classes, activation="softmax", kernel_initializer=head_initializer, name="fc8",
+                           dtype="float32")(base(inputs))
     return keras.Model(inputs, outputs, name=name)

@@ -28,7 +28,10 @@ BLOCK_FILTERS = 32
 BLOCKS = 2
 RESIDUAL_SCALE = 0.17  # Inception-ResNet-V2's scale of the block-35 (A) residuals
 TS_BASIS = "bernstein"  # the TS layer's start of A (the paper: "properly initialized"); see TemporalSqueeze
-CONSENSUS = "concat"  # how the D squeezed frames meet at the top (the paper is silent); see build_tesnet
+CONSENSUS = "fuse"  # how the D squeezed frames meet at the top (the paper is silent); see build_tesnet
+OPTIMIZER = "adam"  # "sgd" (momentum 0.9 at LEARNING_RATE, the paper's) or "adam" (at ADAM_LEARNING_RATE)
+ADAM_LEARNING_RATE = 1e-3
+BETA = 10.0  # weight of the projection loss in Eq. 6 (the paper's 10)
 
 
 def build_small_backbone(input_shape, stem_filters=STEM_FILTERS, block_filters=BLOCK_FILTERS, blocks=BLOCKS):
@@ -90,16 +93,36 @@ def to_pixels(clips):
     return np.clip(np.rint(np.asarray(clips, np.float32) * 255.0), 0, 255).astype(np.uint8)
 
 
-def train(task):
-    """Train a reduced TeSNet on ``task``; return (model, predict)."""
+def build_recipe_model(num_classes, clip_shape):
+    """The recipe's TeSNet for clips of ``clip_shape`` (K, H, W, 3): the small backbone, ``SETTING``,
+    ``TS_BASIS``, ``CONSENSUS``, ``BETA`` and ``BATCHNORM_MOMENTUM``."""
     from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
+
+    backbone = build_small_backbone(tuple(clip_shape[1:]))
+    return build_tesnet(num_classes, frames=int(clip_shape[0]), setting=SETTING, backbone=backbone,
+                        batchnorm_momentum=BATCHNORM_MOMENTUM, ts_basis=TS_BASIS, consensus=CONSENSUS, beta=BETA)
+
+
+def compile_recipe(model, optimizer=None):
+    """Compile ``model`` for Eq. 6 with the recipe's optimiser (``OPTIMIZER``)."""
+    import keras
+
     from keras_stvideo.models.tesnet.training import compile_tesnet
 
-    frames = task.x_train.shape[1]
-    backbone = build_small_backbone(task.x_train.shape[2:])
-    model = build_tesnet(task.num_classes, frames=frames, setting=SETTING, backbone=backbone,
-                         batchnorm_momentum=BATCHNORM_MOMENTUM, ts_basis=TS_BASIS, consensus=CONSENSUS)
-    compile_tesnet(model, "rgb", LEARNING_RATE)
+    optimizer = OPTIMIZER if optimizer is None else optimizer
+    if optimizer == "sgd":
+        return compile_tesnet(model, "rgb", LEARNING_RATE)
+    if optimizer == "adam":
+        model.compile(optimizer=keras.optimizers.Adam(ADAM_LEARNING_RATE),
+                      loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"], jit_compile=False)
+        return model
+    raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+
+
+def train(task):
+    """Train a reduced TeSNet on ``task``; return (model, predict)."""
+    model = build_recipe_model(task.num_classes, task.x_train.shape[1:])
+    compile_recipe(model)
     rng = np.random.default_rng(task.seed)
     model.fit(_batches(to_pixels(task.x_train), np.asarray(task.y_train), task.batch_size, rng),
               epochs=task.epochs, verbose=0)

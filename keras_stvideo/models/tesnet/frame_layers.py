@@ -63,3 +63,18 @@ class FrameConsensus(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + tuple(input_shape[2:])
+
+
+@keras.saving.register_keras_serializable(package="keras_stvideo")
+class FramesToChannels(keras.layers.Layer):
+    """``(batch, D, H, W, C)`` -> ``(batch, H, W, D * C)``: the frames' maps side by side on the channels, in
+    time order (channel ``d * C + c`` is channel c of frame d), so a convolution can combine them per position."""
+
+    def call(self, inputs):
+        shape = ops.shape(inputs)
+        moved = ops.transpose(inputs, (0, 2, 3, 1, 4))
+        return ops.reshape(moved, (-1, shape[2], shape[3], shape[1] * shape[4]))
+
+    def compute_output_shape(self, input_shape):
+        batch, frames, height, width, channels = input_shape
+        return (batch, height, width, None if frames is None or channels is None else frames * channels)

@@ -20,7 +20,7 @@ import re
 import keras
 
 from keras_stvideo.layers.temporal_squeeze import TemporalSqueeze
-from keras_stvideo.models.tesnet.frame_layers import BatchToFrames, FrameConsensus, FramesToBatch
+from keras_stvideo.models.tesnet.frame_layers import BatchToFrames, FrameConsensus, FramesToBatch, FramesToChannels
 
 ENDPOINTS = ("input", "Conv2d_1a_3x3", "Conv2d_4a_3x3", "Block_A", "Block_B")
 
@@ -239,6 +239,18 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
     else:
         trunk = backbone
     features = trunk(x)
+    if consensus == "fuse":
+        # the D frames' feature maps side by side on the channels, combined position by position by one conv
+        x = BatchToFrames(top_frames, name="frame_maps")(features)
+        x = FramesToChannels(name="maps_on_channels")(x)
+        x = keras.layers.Conv2D(features.shape[-1], 3, padding="same", use_bias=False, name="fuse_conv")(x)
+        x = keras.layers.BatchNormalization(name="fuse_bn")(x)
+        x = keras.layers.Activation("relu", name="fuse_ac")(x)
+        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = keras.layers.Dropout(dropout, name="dropout")(x)
+        x = keras.layers.Dense(num_classes, name="logits")(x)
+        outputs = keras.layers.Activation("softmax", dtype="float32", name="predictions")(x)
+        return _finish(keras.Model(inputs, outputs, name=name), weight_decay, batchnorm_momentum)
     x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(features)
     if consensus == "average":
         x = keras.layers.Dropout(dropout, name="dropout")(x)
@@ -252,9 +264,13 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
         x = keras.layers.Dropout(dropout, name="dropout")(x)
         x = keras.layers.Dense(num_classes, name="logits")(x)
     else:
-        raise ValueError(f"consensus must be 'average' or 'concat', got {consensus!r}")
+        raise ValueError(f"consensus must be 'average', 'concat' or 'fuse', got {consensus!r}")
     outputs = keras.layers.Activation("softmax", dtype="float32", name="predictions")(x)
-    model = keras.Model(inputs, outputs, name=name)
+    return _finish(keras.Model(inputs, outputs, name=name), weight_decay, batchnorm_momentum)
+
+
+def _finish(model, weight_decay, batchnorm_momentum):
+    """Eq. 6's weight decay on the kernels and the batch-norm momentum, on every layer of ``model``."""
     _add_weight_decay(model, weight_decay)
     if batchnorm_momentum is not None:
         if not 0.0 <= batchnorm_momentum < 1.0:
@@ -308,8 +324,11 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
             overlapping columns whose squeezed frames are signed mixes of the K frames;
             ``TemporalSqueeze``). The paper says only "properly initialized".
         consensus: how the last TS layer's D_M frames meet at the top (the paper does not say):
-            "average" (per-frame logits averaged, TSN's consensus) or "concat" (their pooled
-            features concatenated in time order into one classifier).
+            "average" (per-frame logits averaged, TSN's consensus), "concat" (their pooled
+            features concatenated in time order into one classifier) or "fuse" (their last
+            feature maps stacked on the channels in time order and combined position by position
+            by a 3x3 conv, batch norm and ReLU before the pooling: a squeezed frame's motion and
+            another's appearance then meet at each position).
 
     Example:
         >>> model = build_tesnet(101, frames=10, setting=1, input_size=299)  # doctest: +SKIP

@@ -110,3 +110,39 @@ def test_c3d_tower_keeps_the_activation_scale_through_its_relu_stack():
     probe = keras.Model(tower.input, [tower.get_layer("centre").output, tower.output])
     centre, fc7 = (keras.ops.convert_to_numpy(a) for a in probe(x, training=False))
     assert fc7.std() > 0.1 * centre.std()
+
+
+def test_zero_initialised_head_starts_fine_tuning_at_the_uniform_prediction():
+    # Regression: a Siamese-trained tower's fc7 features were large enough that a Glorot fc8 started fine-tuning
+    # at a loss of 14.9 on 6 classes (ln 6 = 1.79); head_initializer="zeros" starts at ln num_classes.
+    tower = build_c3d_small(SMALL, filters=(4, 4, 4, 4, 4), fc_units=8, dropout=0.0)
+    for w in tower.weights:
+        w.assign(np.abs(np.random.default_rng(2).normal(0, 3.0, w.shape)).astype("float32"))
+    x = np.random.default_rng(0).random((4,) + SMALL).astype("float32")
+    glorot = build_c3d_classifier(6, tower=tower)
+    assert keras.ops.convert_to_numpy(glorot(x)).max() > 0.9  # saturated: the tower's scale reaches the softmax
+    zeros = build_c3d_classifier(6, tower=tower, head_initializer="zeros")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(zeros(x)), np.full((4, 6), 1 / 6), rtol=1e-5)
+
+
+def test_batch_norm_is_an_option_and_off_by_default():
+    plain = build_c3d_small(SMALL, filters=(4, 4, 4, 4, 4), fc_units=8)
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in plain.layers)
+    normed = build_c3d_small(SMALL, filters=(4, 4, 4, 4, 4), fc_units=8, batch_norm=True)
+    assert sum(isinstance(layer, keras.layers.BatchNormalization) for layer in normed.layers) == 7  # conv1-5, fc6-7
+    assert normed.output.shape[1:] == plain.output.shape[1:] == (8,)
+
+
+def test_frame_differences_give_conv1_each_frame_and_its_difference():
+    import keras
+
+    from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_small
+
+    tower = build_c3d_small((4, 8, 8, 3), filters=(2, 2, 2, 2, 2), fc_units=4, frame_differences=True)
+    volumes = np.random.default_rng(0).random((2, 4, 8, 8, 3)).astype("float32")
+    inputs = np.asarray(keras.Model(tower.input, tower.get_layer("frames_and_differences").output)(volumes))
+    centred = 2.0 * volumes - 1.0
+    np.testing.assert_allclose(inputs[..., :3], centred, atol=1e-6)
+    np.testing.assert_allclose(inputs[:, 0, ..., 3:], 0.0)  # no difference before the first frame
+    np.testing.assert_allclose(inputs[:, 1:, ..., 3:], np.diff(centred, axis=1), atol=1e-6)
+    assert tower.get_layer("conv1").kernel.shape == (3, 3, 3, 6, 2)
