@@ -20,13 +20,12 @@ OPTIMIZER = "adam"  # paper: RMSProp
 LEARNING_RATE = 1e-3  # the paper's RMSProp rate (section IV-A), kept for Adam
 
 REDUCED = (
-    "LeNet-LSTM trained end to end (no Scaled-MNIST stage 1: motion has no per-frame label to pre-train on), "
-    f"Adam {LEARNING_RATE:g} instead of RMSProp {LEARNING_RATE:g} (RMSProp stayed at chance in probes), "
-    f"LSTM({LSTM_UNITS}) instead of LSTM(8) (8 units hold too little of a 16-frame motion); each centred frame "
-    "is given with its difference from the previous frame (6 channels: raw frames carry the motion in ~6% of "
-    "the pixel variation and the model fitted appearance only), and conv2's maps are averaged over positions "
-    "before fc(500) instead of flattened (a flattened fc must learn each motion at every position separately "
-    "from 960 clips)"
+    "LeNet-LSTM trained end to end (no Scaled-MNIST stage 1: a motion has no per-frame label to pre-train on), "
+    f"Adam {LEARNING_RATE:g} instead of RMSProp (RMSProp killed the ReLU units and stayed at chance), "
+    f"LSTM({LSTM_UNITS}) instead of LSTM(8); each centred frame is given with its difference from the previous "
+    f"frame, times {DIFFERENCE_SCALE:g} (6 channels: the motion is ~6% of the raw pixels' variation, and on raw "
+    f"frames the model fitted appearance only), and conv2's maps are {GLOBAL_POOLING}-pooled over positions "
+    "before fc(500) instead of flattened (a flattened fc must learn each motion at every position from 960 clips)"
 )
 
 

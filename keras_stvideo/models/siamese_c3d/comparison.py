@@ -11,18 +11,14 @@ the task and the budget.
 import numpy as np
 
 PAPER = "Paul et al. 2018"
-REDUCED = ("the budget's clip-epochs split by PRETRAIN_SHARE (a quarter): Siamese pre-training on unlabelled "
-           "mined pairs (Algorithm 1 as printed: F1 / F2 on negatives only, so that positives do not teach "
-           "flip-invariance, which would merge left and right; Eq. 2; one pair of half-length volumes costs one "
-           "clip), then fine-tuning a C3D classifier from the tower (one volume costs one clip): about 150 + 450 "
-           "steps of 16; volumes of T/2 frames of the whole 32 x 32 frame (positives are the clip's two disjoint "
-           "halves), C3D filters 16-32-64-64-64 and fc 256 instead of 64-128-256-256-256 and 2048 (a few hundred "
-           "clips; pool5 leaves 1 x 1 x 1), He-normal kernels, batch normalisation before each ReLU (not in C3D: "
-           "without it the fine-tuning loss stayed at ln 6), a zero-initialised fc8 (a Glorot one started at a "
-           "loss of 14.9 on the tower's features), no dropout instead of 0.5, Adam 1e-3 pre-training and 3e-4 "
-           "fine-tuning (the paper gives no rate), no flips when fine-tuning; test: the mean over 3 evenly spaced "
-           "volumes. Measured: still near chance on the validation clips (18% at seed 0): the C3D fits the "
-           "clips' appearance, not their motion, at this budget")
+REDUCED = ("a quarter of the budget's clip-epochs to Siamese pre-training on unlabelled mined pairs (Algorithm 1 "
+           "as printed: F1 / F2 on negatives only, since flipped positives teach that left = right; Eq. 2), the rest "
+           "to fine-tuning a C3D classifier from the tower; volumes of 8 frames of the whole 32 x 32 frame (a "
+           "clip's two halves are a positive pair); C3D filters 16-32-64-64-64 and fc 256 instead of "
+           "64-128-256-256-256 and 2048; not in C3D: conv1 also sees each frame's difference from the previous one "
+           "(from raw frames the tower fitted appearance only: 18% validation), batch normalisation (without it "
+           "fine-tuning stayed at ln 6), He-normal kernels, a zero fc8, no dropout (0.5 kept the pre-training loss "
+           "flat); Adam 1e-3 pre-training, 3e-4 fine-tuning (no rate in the paper); test: the mean of 3 volumes")
 FILTERS = (16, 32, 64, 64, 64)
 FC_UNITS = 256
 DOWNSAMPLE = 1  # frames are shrunk by this factor before cutting volumes (2: 16 x 16; 1: the whole 32 x 32)
