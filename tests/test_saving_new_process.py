@@ -4,7 +4,6 @@ import subprocess
 import sys
 import textwrap
 
-import keras
 import numpy as np
 
 from keras_stvideo.models.fstcn.fstcn_model import build_fstcn, build_lower_scls, fstcn_optimizer
