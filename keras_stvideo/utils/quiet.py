@@ -14,6 +14,7 @@ Example:
 
 import contextlib
 import importlib.abc
+import logging
 import os
 import sys
 import tempfile
@@ -72,9 +73,12 @@ def silence_tensorflow_import():
 def quiet_tensorflow():
     """Keep TensorFlow's C++ log lines off: ``TF_CPP_MIN_LOG_LEVEL=3`` unless set, and the import hook.
 
-    Level 3 hides the lines written after start-up (such as "failed call to cuInit" on a machine without a
+    Level 3 hides the C++ lines written after start-up (such as "failed call to cuInit" on a machine without a
     GPU); the hook hides those written while TensorFlow is imported, before that setting applies. Set
     ``TF_CPP_MIN_LOG_LEVEL=0`` to see them all. Call it before anything imports TensorFlow.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     silence_tensorflow_import()
+    # TensorFlow's Python warnings (such as "5 out of the last 23 calls ... triggered tf.function retracing", from
+    # predicting on batches of another size) go through the "tensorflow" logger: keep its errors only
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)

@@ -44,3 +44,17 @@ def test_a_failed_import_replays_what_it_wrote(tmp_path):
     """, "broken_module")
     assert "raised: broken" in result.stdout
     assert result.stderr.startswith("E0000 why it failed\n")
+
+
+def test_quiet_tensorflow_keeps_only_errors_of_tensorflows_python_logger():
+    import logging
+
+    from keras_stvideo.utils.quiet import quiet_tensorflow
+
+    logger = logging.getLogger("tensorflow")
+    before = logger.level
+    try:
+        quiet_tensorflow()
+        assert logger.level == logging.ERROR  # retracing warnings and the like stay off the terminal
+    finally:
+        logger.setLevel(before)
