@@ -93,7 +93,8 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--modes", nargs="+", default=["keras_default"], choices=["keras_default", "xla"],
-                        help="xla: also compile the whole step (slow to compile on CPU: XLA constant-folds the convolutions)")
+                        help="xla: also compile the whole step "
+                             "(slow to compile on CPU: XLA constant-folds the convolutions)")
     args = parser.parse_args()
     model_name, flags, mhz, cores = cpu_description()
     peak, per_cycle = peak_flops(model_name, flags, mhz, cores)
@@ -125,7 +126,9 @@ def main():
                 "step_cpu_seconds": round(cpu, 4), "conv2d_step_cpu_seconds": round(baseline[1], 4),
                 "cpu_ratio_to_conv2d": round(cpu / baseline[1], 2),
                 "step_flops": flops,
-                "fraction_of_arithmetic_limit": None if flops is None or cpu <= 0 else round(flops / (cpu * core_peak), 3),
+                "fraction_of_arithmetic_limit": (
+                    None if flops is None or cpu <= 0 else round(flops / (cpu * core_peak), 3)
+                ),
             }), flush=True)
 
 

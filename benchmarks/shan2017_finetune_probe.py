@@ -5,8 +5,9 @@ clean protocol, sorted labels) step by step from that same CNN for each setting,
 loss, the share of dead fc-500 units (zero on every frame of a fixed probe batch) and the largest feature
 after chosen steps. Seen so far (20,000 Normal videos, lr 1e-3, a LeNet at about 95%): on the CPU (JAX)
 the loss falls from 4.61 to 2.39 in 100 steps and 1.02 in 400; on an H100 (JAX) it stays at 3.90-4.16 from
-step 20 to step 400, with and without TF32 (``--precisions default highest``), with no dead unit. The next GPU check is the head
-LSTM's path (``--lstm-paths plain cudnn``: Keras' plain recurrence, now the package's, against its cuDNN one):
+step 20 to step 400, with and without TF32 (``--precisions default highest``), with no dead unit. The next GPU
+check is the head LSTM's path (``--lstm-paths plain cudnn``: Keras' plain recurrence, now the package's, against
+its cuDNN one):
 
     KERAS_BACKEND=jax python benchmarks/shan2017_finetune_probe.py --out /tmp/ft --pretrain-digits 60000 \\
         --pretrain-epochs 4 --pretrain-batch-size 128 --videos 20000 --steps 400 --lstm-paths plain cudnn
@@ -72,7 +73,8 @@ def main(argv=None):
                          batch_size=args.pretrain_batch_size, verbose=0)
     held_out = make_scaled_mnist(x_test[:1000], np.random.default_rng([args.seed, 1]))
     digit_accuracy = float(np.mean(np.argmax(trainer.frame_encoder.predict(held_out, verbose=0), 1) == y_test[:1000]))
-    print(f"stage 1: {100 * digit_accuracy:.1f}% held-out digit accuracy ({time.perf_counter() - t0:.0f} s)", flush=True)
+    print(f"stage 1: {100 * digit_accuracy:.1f}% held-out digit accuracy ({time.perf_counter() - t0:.0f} s)",
+          flush=True)
     generator = MovingMNIST.from_variant(args.variant, split="train", digit_source="disjoint", label_order="sorted",
                                          mnist=mnist)
     videos, labels = generator.generate(args.videos, seed=[args.seed, 0])

@@ -78,7 +78,8 @@ def main(argv=None):
 
     for row in results:
         print(json.dumps(row))
-    print(json.dumps({"ratio_decoding_over_mining": decoding / mining, "ratio_whole_over_volume_reads": whole / decoding,
+    print(json.dumps({"ratio_decoding_over_mining": decoding / mining,
+                      "ratio_whole_over_volume_reads": whole / decoding,
                       "machine": "shared (2 cores, ~8 sessions)", "videos": args.videos, "frames": args.frames,
                       "size": list(args.size)}))
 

@@ -20,7 +20,8 @@ def parser(description):
     p.add_argument("--skip-verify", action="store_true",
                    help="do not decode every video once after unpacking (by default each video is decoded once, "
                         f"the result kept in ROOT/{VERIFIED_FILE}, and broken ones listed in ROOT/{BROKEN_FILE})")
-    p.add_argument("--check-decode", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old commands
+    # the default now; kept for old commands
+    p.add_argument("--check-decode", action="store_true", help=argparse.SUPPRESS)
     return p
 
 

@@ -38,7 +38,6 @@ from keras_stvideo.layers import TemporalSqueeze
 from keras_stvideo.models.tesnet.tesnet_model import (
     TABLE1_PLACEMENTS,
     backbone_macs,
-    endpoint_layers,
     tesnet_macs,
 )
 

@@ -7,8 +7,11 @@ BACKEND = keras.backend.backend()
 
 
 def needs_tensorflow(why):
-    """Skip unless the backend is TensorFlow, e.g. ``@needs_tensorflow("keras.layers.TFSMLayer reloads the SavedModel")``."""
-    return pytest.mark.skipif(BACKEND != "tensorflow", reason=f"needs the TensorFlow backend: {why} (running on {BACKEND})")
+    """Skip unless the backend is TensorFlow,
+    e.g. ``@needs_tensorflow("keras.layers.TFSMLayer reloads the SavedModel")``.
+    """
+    return pytest.mark.skipif(BACKEND != "tensorflow",
+                              reason=f"needs the TensorFlow backend: {why} (running on {BACKEND})")
 
 
 def needs_backend(*backends, why):

@@ -74,7 +74,9 @@ def test_keras_files_load_on_another_backend(tmp_path, other):
 
 
 def test_savedmodel_export_command_names_the_backend(tmp_path):
-    """`stvideo export` reloads its SavedModel with TFSMLayer (TensorFlow only): elsewhere one clear error, nothing written."""
+    """`stvideo export` reloads its SavedModel with TFSMLayer (TensorFlow only): elsewhere one clear error,
+    nothing written.
+    """
     from keras_stvideo.commands.export import export_and_check
 
     backend = keras.backend.backend()

@@ -192,7 +192,8 @@ print(statuses, sorted(m for m in ("tensorflow", "keras", "jax", "torch") if m i
 def test_help_and_argument_errors_do_not_import_tensorflow(tmp_path):
     (tmp_path / "text.keras").write_text("not a model")
     cases = [["--help"], ["reproduce", "shan2017", "--help"], ["moving-mnist", "--help"], ["export", "--help"],
-             ["evaluate", "--help"], ["compare", "--help"], ["motion-clips", "--help"], ["moving-mnist", "--out", str(tmp_path / "x.npz"), "--num-sequences", "0"],
+             ["evaluate", "--help"], ["compare", "--help"], ["motion-clips", "--help"],
+             ["moving-mnist", "--out", str(tmp_path / "x.npz"), "--num-sequences", "0"],
              ["export", str(tmp_path / "text.keras"), str(tmp_path / "saved")], ["reproduce", "nobody"]]
     env = dict(os.environ, PYTHONPATH=os.getcwd() + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("KERAS_BACKEND", None)

@@ -74,7 +74,8 @@ def test_compare_command_trains_every_present_method(tmp_path):
         assert row["status"] == ("measured" if present else "not yet there")
         if present:
             assert 0 <= row["accuracy"] <= 100 and row["parameters"] > 0 and row["clips_per_second"] > 0
-    assert (tmp_path / "comparison.md").read_text().count("\n| ") == 2 + len(rows)  # header, separator, a row per method
+    # header, separator, a row per method
+    assert (tmp_path / "comparison.md").read_text().count("\n| ") == 2 + len(rows)
 
 
 def test_stcsae_splits_the_epochs_between_its_stages():

@@ -11,4 +11,6 @@ def load_model_file(path, option="model"):
         return load_model(path)
     except Exception as error:  # Keras raises ValueError, TypeError, KeyError, OSError... for a bad archive
         message = " ".join(str(error).split())[:300]
-        raise ValueError(f"{option} {path}: cannot load this .keras file ({type(error).__name__}: {message})") from error
+        raise ValueError(
+            f"{option} {path}: cannot load this .keras file ({type(error).__name__}: {message})"
+        ) from error

@@ -112,7 +112,9 @@ def unpack(archive, destination):
                 with zipfile.ZipFile(archive) as zipped:
                     zipped.extractall(staging)
             except zipfile.BadZipFile as error:
-                raise ArchiveError(f"{archive} is not a valid ZIP archive ({error}): delete it and download again") from error
+                raise ArchiveError(
+                    f"{archive} is not a valid ZIP archive ({error}): delete it and download again"
+                ) from error
         elif suffix == ".rar":
             _extract_rar(archive, staging)
         else:

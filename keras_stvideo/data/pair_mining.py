@@ -247,7 +247,9 @@ def read_frames(path, start, stop, frame_range=None, size=None):
 
 
 def probe_video_shape(path, frame_range=None):
-    """(frames, height, width) of a video file: the size from its header, the frames counted from its packets (no decoding)."""
+    """(frames, height, width) of a video file: the size from its header, the frames counted from its packets
+    (no decoding).
+    """
     import av
 
     with av.open(str(path)) as container:

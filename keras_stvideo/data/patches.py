@@ -56,7 +56,8 @@ def _check(clip, patch_size):
 def motion_scores(clip, patch_size):
     """Mean absolute frame difference inside every patch position: (F - T + 1, H - h + 1, W - w + 1).
 
-    ``clip`` is (F, H, W[, C]) with intensities in [0, 1] (uint8 clips are scaled so); ``patch_size`` is (T, h, w), T >= 2.
+    ``clip`` is (F, H, W[, C]) with intensities in [0, 1] (uint8 clips are scaled so);
+    ``patch_size`` is (T, h, w), T >= 2.
     """
     clip, (t, h, w) = _check(clip, patch_size)
     if t < 2:

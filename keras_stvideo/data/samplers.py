@@ -201,7 +201,8 @@ def read_fstcn_clip_pair(path, rng, clip_length=5, stride=5, diff_offset=9, crop
         Others: as ``sample_fstcn_clip_pair`` (same draws from ``rng``, same result).
 
     Example:
-        >>> pair = read_fstcn_clip_pair("v.avi", np.random.default_rng(0), crop_size=204, size=(240, 320))  # doctest: +SKIP
+        >>> pair = read_fstcn_clip_pair("v.avi", np.random.default_rng(0), crop_size=204,
+        ...                             size=(240, 320))  # doctest: +SKIP
     """
     frames, offset = _file_frames(path, frame_range)
     span = (clip_length - 1) * stride + diff_offset + 1

@@ -86,7 +86,9 @@ class ScaledMNIST(EpochCounter, keras.utils.PyDataset):
                  seed=0, shuffle=True, rotation_range=None, **kwargs):
         super().__init__(**kwargs)
         if len(digits) != len(labels) or len(digits) == 0:
-            raise ValueError(f"digits and labels must be non-empty and of equal length, got {len(digits)} and {len(labels)}")
+            raise ValueError(
+                f"digits and labels must be non-empty and of equal length, got {len(digits)} and {len(labels)}"
+            )
         if not 0 <= shift_range < 1:
             raise ValueError(f"shift_range must lie in [0, 1), got {shift_range!r}")
         if not 0 < zoom_range[0] <= zoom_range[1]:

@@ -180,7 +180,9 @@ def _decode_packets(container, stream, on_frame):
 
 
 def _decode_sequential(path, keep, last, convert):
-    """Decode from the start, frame i being the i-th output, converting frame i when ``keep(i)``; stop after ``last``."""
+    """Decode from the start, frame i being the i-th output, converting frame i when ``keep(i)``;
+    stop after ``last``.
+    """
     container = _open(path)
     with container:
         stream = container.streams.video[0]

@@ -6,7 +6,9 @@ import numpy as np
 def _check(scores, labels):
     scores, labels = np.asarray(scores), np.asarray(labels)
     if scores.ndim != 2 or labels.shape != (scores.shape[0],):
-        raise ValueError(f"scores must be (videos, classes) and labels (videos,), got {scores.shape} and {labels.shape}")
+        raise ValueError(
+            f"scores must be (videos, classes) and labels (videos,), got {scores.shape} and {labels.shape}"
+        )
     return scores, labels
 
 

@@ -24,7 +24,8 @@ def predict_video(model, clips, crop_size, make_inputs=None, batch_size=18):
         dict with "scores" (M, 18, N), "average" (N,) and "sci" (N,).
 
     Example:
-        >>> fused = predict_video(model, [(v_clip, v_diff)], 204, make_inputs=lambda parts: list(parts))  # doctest: +SKIP
+        >>> fused = predict_video(model, [(v_clip, v_diff)], 204,
+        ...                       make_inputs=lambda parts: list(parts))  # doctest: +SKIP
     """
     if len(clips) == 0:
         raise ValueError("predict_video needs at least one clip")

@@ -23,6 +23,7 @@ def eighteen_views(clip, crop_size):
     clip = np.asarray(clip)
     if clip.ndim != 4:
         raise ValueError(f"clip must have shape (T, H, W, C), got {clip.shape}")
-    crops = [clip[:, r : r + crop_size, c : c + crop_size] for r, c in crop_boxes(clip.shape[1], clip.shape[2], crop_size)]
+    crops = [clip[:, r : r + crop_size, c : c + crop_size]
+             for r, c in crop_boxes(clip.shape[1], clip.shape[2], crop_size)]
     crops = np.stack(crops)
     return np.concatenate([crops, crops[:, :, :, ::-1]])

@@ -35,7 +35,9 @@ def check_positive_ints(values, name, allow_empty=False):
 
 
 def check_keras_model(value, name):
-    """Return ``value`` when it is a ``keras.Model`` (or a Keras layer with a known input); otherwise raise ValueError."""
+    """Return ``value`` when it is a ``keras.Model`` (or a Keras layer with a known input);
+    otherwise raise ValueError.
+    """
     import keras
 
     if not isinstance(value, keras.Model):

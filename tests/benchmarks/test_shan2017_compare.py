@@ -1,4 +1,6 @@
-"""benchmarks/shan2017_compare.py: an interrupted stage 1 resumes at its next epoch and ends where a straight run does."""
+"""benchmarks/shan2017_compare.py: an interrupted stage 1 resumes at its next epoch and ends where a straight run
+does.
+"""
 
 import json
 

@@ -35,7 +35,7 @@ def make_ucf101(root, tiny_avi):
             for g in (1, 2, 8):
                 name = f"{list_cls}/v_{list_cls}_g{g:02d}_c01.avi"
                 (test if g == test_group else train).append((name, label))
-        (splits / f"trainlist0{k}.txt").write_text("".join(f"{n} {l}\n" for n, l in train))
+        (splits / f"trainlist0{k}.txt").write_text("".join(f"{n} {label_id}\n" for n, label_id in train))
         (splits / f"testlist0{k}.txt").write_text("".join(f"{n}\n" for n, _ in test))
     return videos, splits
 

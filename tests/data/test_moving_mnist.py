@@ -96,7 +96,9 @@ def test_rotation_and_scaling_move_digits_with_the_canvas():
             got = x[i, t, ..., 0]
             assert got.sum() == pytest.approx(expected.sum(), rel=0.05)
             for grid in (rows, cols):
-                assert (grid * got).sum() / got.sum() == pytest.approx((grid * expected).sum() / expected.sum(), abs=0.75)
+                assert (grid * got).sum() / got.sum() == pytest.approx(
+                    (grid * expected).sum() / expected.sum(), abs=0.75
+                )
         # Content shrinks: its mass scales with s**2, up to what the borders clip.
         assert x[i].sum() == pytest.approx(plain[i].sum() * params.scales[i] ** 2, rel=0.1)
 
@@ -113,7 +115,8 @@ def test_elastic_variant_deforms_the_rotation_scaling_video():
     undeformed = make(augmentations=("rotation", "scaling")).render(params)
     for i in range(3):
         for t in range(5):
-            np.testing.assert_allclose(x[i, t, ..., 0], elastic_warp(undeformed[i, t, ..., 0], params.displacements[i, t]), atol=1e-5)
+            warped = elastic_warp(undeformed[i, t, ..., 0], params.displacements[i, t])
+            np.testing.assert_allclose(x[i, t, ..., 0], warped, atol=1e-5)
 
 
 def test_elastic_fields_follow_simard():
@@ -339,7 +342,8 @@ def test_elastic_smoothing_layouts_and_chunks_agree(monkeypatch, size, kernel_si
 
     fields = elastic_displacements(np.random.default_rng(4), 5, size, alpha=300.0, sigma=2.0, kernel_size=kernel_size)
     monkeypatch.setattr(warp, "_SMOOTH_CHUNK", 3)  # 10 fields: three full chunks and a partial one
-    rechunked = elastic_displacements(np.random.default_rng(4), 5, size, alpha=300.0, sigma=2.0, kernel_size=kernel_size)
+    rechunked = elastic_displacements(np.random.default_rng(4), 5, size, alpha=300.0, sigma=2.0,
+                                      kernel_size=kernel_size)
     np.testing.assert_array_equal(fields, rechunked)
     raw = uniform_fields(np.random.default_rng(4), 5, size).astype(np.float64)
     kernel = gaussian_kernel(kernel_size, 2.0)

@@ -26,7 +26,8 @@ def test_predict_video_with_a_two_input_model():
     result = predict_video(model, clips, crop_size=16, make_inputs=lambda parts: list(parts))
     assert result["scores"].shape == (3, 18, 4)
     np.testing.assert_allclose(result["sci"], sci_fusion(result["scores"]))
-    np.testing.assert_allclose(result["average"], result["scores"].mean((0, 1)), rtol=1e-6)  # float32 sums in another order
+    # float32 sums in another order
+    np.testing.assert_allclose(result["average"], result["scores"].mean((0, 1)), rtol=1e-6)
     # The first view of the first clip is the top-left crop, as the model sees it directly.
     direct = model.predict([clips[0][0][None, :, :16, :16], clips[0][1][None, :, :16, :16]], verbose=0)
     np.testing.assert_allclose(result["scores"][0, 0], direct[0], rtol=1e-5)

@@ -36,7 +36,8 @@ def test_matches_numpy_with_zero_padding():
     for b in range(2):
         for i in range(4):
             for j in range(4):
-                np.testing.assert_allclose(out[b, i, j], numpy_bilinear(images[b], rows[b, i, j], cols[b, i, j]), atol=1e-5)
+                np.testing.assert_allclose(out[b, i, j], numpy_bilinear(images[b], rows[b, i, j], cols[b, i, j]),
+                                           atol=1e-5)
 
 
 def test_integer_coordinates_are_exact():
@@ -83,7 +84,9 @@ def test_gradients_match_numpy():
 
 
 def test_backend_sampler_equals_keras_ops_sampler(monkeypatch):
-    """TensorFlow's custom gradient and PyTorch's chunked Function give the plain keras.ops sampler's values and gradients."""
+    """TensorFlow's custom gradient and PyTorch's chunked Function give the plain keras.ops sampler's values
+    and gradients.
+    """
     from keras_stvideo.layers import _bilinear
 
     monkeypatch.setattr(_bilinear, "_TORCH_CHUNK", 15)  # 5 samples of 3 channels: several chunks and a partial one

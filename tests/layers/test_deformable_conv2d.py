@@ -14,7 +14,8 @@ def test_standard_checks():
                      expected_output_shape=(2, 9, 9, 4))
 
 
-@pytest.mark.parametrize("padding, strides, dilation", [("same", 1, 1), ("valid", 1, 2), ("same", 2, 1), ("valid", 2, 1)])
+@pytest.mark.parametrize("padding, strides, dilation",
+                         [("same", 1, 1), ("valid", 1, 2), ("same", 2, 1), ("valid", 2, 1)])
 def test_zero_offsets_equal_conv2d(padding, strides, dilation):
     x = np.random.default_rng(1).random((2, 11, 10, 3)).astype("float32")
     layer = DeformableConv2D(5, 3, strides=strides, padding=padding, dilation_rate=dilation)

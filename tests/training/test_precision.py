@@ -4,7 +4,8 @@ import pytest
 
 from keras_stvideo.training.precision import check_mixed_precision_hardware, cpu_has_bfloat16
 
-AVX2_ONLY = "processor\t: 0\nflags\t\t: fpu sse sse2 avx avx2 fma\n\nprocessor\t: 1\nflags\t\t: fpu sse sse2 avx avx2 fma\n"
+AVX2_ONLY = ("processor\t: 0\nflags\t\t: fpu sse sse2 avx avx2 fma\n\n"
+             "processor\t: 1\nflags\t\t: fpu sse sse2 avx avx2 fma\n")
 ZEN4 = "flags\t\t: fpu avx2 fma avx512f avx512_bf16 avx512_vnni\n"
 SAPPHIRE_RAPIDS = "flags\t\t: avx2 fma avx512f amx_tile amx_bf16 amx_int8\n"
 ARM = "Features\t: fp asimd evtstrm aes sha2 bf16 i8mm\n"

@@ -15,7 +15,8 @@ drawn, which no video shows (``label_ceiling``: at most 55% accuracy on unseen
 videos); ``label_order="sorted"`` makes the task well posed.
 
 Example:
-    >>> results = run_reproduction(models=("lenet",), variants=("normal",), settings=ReproductionSettings.quick())  # doctest: +SKIP
+    >>> results = run_reproduction(models=("lenet",), variants=("normal",),
+    ...                            settings=ReproductionSettings.quick())  # doctest: +SKIP
 """
 
 import dataclasses
@@ -99,7 +100,8 @@ def _train_and_score(trainer, variant, protocol, mnist, settings, seed, verbose,
     """
     x_te, y_te = _videos(variant, "test", protocol, mnist, settings, seed=seed + 1)
     fit_options = {"epochs": settings.lstm_epochs, "batch_size": settings.lstm_batch_size,
-                   "learning_rate": settings.lstm_learning_rate, "lr_schedule": settings.lr_schedule, "verbose": verbose}
+                   "learning_rate": settings.lstm_learning_rate, "lr_schedule": settings.lr_schedule,
+                   "verbose": verbose}
     if settings.fresh_videos:
         generator = _generator(variant, "train", protocol, mnist, settings)
         data = MovingMNISTSequence(generator, settings.train_videos, batch_size=settings.lstm_batch_size,

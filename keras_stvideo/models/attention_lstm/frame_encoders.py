@@ -39,7 +39,8 @@ def _conv(filters, name):
 
 def _head(x, num_classes, feature_units):
     x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dense(feature_units, activation="relu", kernel_initializer="glorot_uniform", name=FEATURES_LAYER)(x)
+    x = keras.layers.Dense(feature_units, activation="relu", kernel_initializer="glorot_uniform",
+                           name=FEATURES_LAYER)(x)
     return keras.layers.Dense(num_classes, activation="softmax", kernel_initializer="glorot_uniform",
                               dtype=SOFTMAX_DTYPE, name="classifier")(x)
 

@@ -72,7 +72,8 @@ class ReproductionSettings:
         check_lr_schedule(self.lr_schedule)
         if self.init_model and self.pretrained_cnn:
             raise ValueError("init_model continues a whole video model and pretrained_cnn replaces stage 1 of a new "
-                             f"one: give one, got init_model={self.init_model!r}, pretrained_cnn={self.pretrained_cnn!r}")
+                             f"one: give one, got init_model={self.init_model!r}, "
+                             f"pretrained_cnn={self.pretrained_cnn!r}")
         if self.fresh_videos and not (self.fine_tune and self.train_videos):
             raise ValueError(
                 "fresh_videos needs fine_tune=True and train_videos > 0 (new videos each epoch are rendered "

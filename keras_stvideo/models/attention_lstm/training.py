@@ -64,7 +64,8 @@ class TwoStageTrainer:
         ``fit`` continues from the model's weights.
 
         Example:
-            >>> trainer = TwoStageTrainer.from_video_model(keras.saving.load_model("lenet_lstm.keras"))  # doctest: +SKIP
+            >>> trainer = TwoStageTrainer.from_video_model(
+            ...     keras.saving.load_model("lenet_lstm.keras"))  # doctest: +SKIP
             >>> trainer.fit(more_videos, more_labels, fine_tune=True)  # doctest: +SKIP
         """
         names = [layer.name for layer in video_model.layers]

@@ -29,7 +29,8 @@ def clip_pairs(clips, starts):
 
     from keras_stvideo.data.samplers import fstcn_clip_pair_at
 
-    pairs = [fstcn_clip_pair_at(clip, int(start), CLIP_LENGTH, STRIDE, DIFF_OFFSET) for clip, start in zip(clips, starts)]
+    pairs = [fstcn_clip_pair_at(clip, int(start), CLIP_LENGTH, STRIDE, DIFF_OFFSET)
+             for clip, start in zip(clips, starts)]
     v_clip = np.stack([pair.v_clip for pair in pairs])
     v_diff = np.stack([pair.v_diff for pair in pairs])
     n, t, h, w, c = v_clip.shape

@@ -122,7 +122,9 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
     if paths not in PATHS:
         raise ValueError(f"paths must be one of {PATHS}, got {paths!r}")
     if not temporal_kernels or any(not isinstance(k, int) or k < 1 for k in temporal_kernels):
-        raise ValueError(f"temporal_kernels must be a non-empty tuple of positive kernel sizes, got {temporal_kernels!r}")
+        raise ValueError(
+            f"temporal_kernels must be a non-empty tuple of positive kernel sizes, got {temporal_kernels!r}"
+        )
     if not isinstance(clip_length, int) or clip_length < 1:
         raise ValueError(f"clip_length must be a positive integer, got {clip_length!r}")
     check_positive_int(permuted_channels, "permuted_channels")
@@ -169,7 +171,8 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
     return keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs, name=name)
 
 
-def build_fstcn_auxiliary(num_classes, lower_scls=None, input_size=204, fine_tune_last_three=False, name="fstcn_auxiliary"):
+def build_fstcn_auxiliary(num_classes, lower_scls=None, input_size=204, fine_tune_last_three=False,
+                          name="fstcn_auxiliary"):
     """The auxiliary classifier on the lower SCLs (section 2.3, Fig. 1 dashed box) for pre-training them.
 
     Lower SCLs - Conv(512, 3, 1) - Pool(3, 2) - FC 4096 - FC 2048 - softmax, as the

@@ -19,12 +19,15 @@ RENDER_SIZE = 32  # MotionClips' side before downsampling (its nuisances scale w
 # criterion has still patches to drop and the small quick budget learns something (41% against 25% chance;
 # with MotionClips' defaults, digits included, it stayed at chance: 22.5%); ``stvideo compare`` uses MotionClips'
 # full nuisances instead.
-QUICK_OPTIONS = {"num_clutter": 0, "background_speed_range": (0.0, 0.0), "jitter": 0.0, "actor_size_range": (0.55, 0.65),
-                 "zoom_range": (1.05, 1.1), "speed_range": (2.0, 3.0), "objects": "shapes"}
+QUICK_OPTIONS = {"num_clutter": 0, "background_speed_range": (0.0, 0.0), "jitter": 0.0,
+                 "actor_size_range": (0.55, 0.65), "zoom_range": (1.05, 1.1), "speed_range": (2.0, 3.0),
+                 "objects": "shapes"}
 
 
 def grey_small(clips, size):
-    """Clips (N, T, H, W, 3) in [0, 1] (or uint8) -> (N, T, size[0], size[1], 1) float32: grey (channel mean), resized with antialiasing."""
+    """Clips (N, T, H, W, 3) in [0, 1] (or uint8) -> (N, T, size[0], size[1], 1) float32: grey (channel mean),
+    resized with antialiasing.
+    """
     import keras
 
     clips = np.asarray(clips)

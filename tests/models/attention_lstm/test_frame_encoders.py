@@ -30,7 +30,9 @@ def test_dcn_lenet_parameter_count_is_the_papers():
     model = build_dcn_lenet()
     assert model.count_params() == 102_483_280  # section IV-A
     offsets = conv_params(3, 20, 40, bias=False) + conv_params(3, 50, 100, bias=False)
-    assert model.count_params() == 6_431_080 - dense_params(16 * 16 * 50, 500) + dense_params(64 * 64 * 50, 500) + offsets
+    assert model.count_params() == (
+        6_431_080 - dense_params(16 * 16 * 50, 500) + dense_params(64 * 64 * 50, 500) + offsets
+    )
 
 
 def test_stn_lenet_layout_and_count():
@@ -289,7 +291,8 @@ def test_cnn_lstm_names_a_bad_size():
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=False, reason="theta_scale=0.1 is not a reliable fix: of three such runs on the CPU two "
-                   "learned (55.8%, 62.0% with seed 1) and this one (seed 0, the layer as committed) collapsed to 12.6%")
+                   "learned (55.8%, 62.0% with seed 1) and this one (seed 0, the layer as committed) "
+                   "collapsed to 12.6%")
 def test_stn_lenet_learns_its_digits_under_the_papers_adadelta(shared_mnist_path):
     # Stage 1 as section IV-A (Adadelta 1.0) on 6,000 Scaled MNIST digits, 2 epochs of batch 32. With the plain
     # theta head (theta_scale=1) the same run drove the per-digit transforms out of the frame near the end of

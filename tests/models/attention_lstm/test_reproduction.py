@@ -114,7 +114,8 @@ def test_quick_command_prints_one_line_per_step_and_keeps_both_configurations(tm
     assert "stage 1: pre-trained on 256 Scaled MNIST digits" in steps[0] and "held-out digits" in steps[0]
     assert "clean protocol, normal (sorted labels, LSTM(128), frozen CNN, 2 epochs" in steps[1]
     assert "60 training and 100 test videos" in steps[1]
-    assert "the paper's literal stage 2, paper protocol, normal (drawn labels, LSTM(8), frozen CNN, 10 epochs" in steps[2]
+    assert ("the paper's literal stage 2, paper protocol, normal (drawn labels, LSTM(8), frozen CNN, 10 epochs"
+            in steps[2])
     assert "100 training and 100 test videos" in steps[2]
     assert "Epoch 1/" not in result.stdout  # no Keras progress bars without --verbose
     for noise in ("I0000", "E0000", "oneDNN", "cuInit", "absl", "retracing", "Downloading data from"):

@@ -22,11 +22,14 @@ def dense(n_in, n_out):
 def test_paper_size_layout_and_parameter_count():
     model = build_fstcn(101)
     lower = model.get_layer("lower_scls_per_frame").layer
-    kinds = [(type(l).__name__, getattr(l, "filters", None), getattr(l, "kernel_size", None), getattr(l, "strides", None))
-             for l in lower.layers[1:]]
+    kinds = [(type(layer).__name__, getattr(layer, "filters", None), getattr(layer, "kernel_size", None),
+              getattr(layer, "strides", None))
+             for layer in lower.layers[1:]]
     assert kinds == [
-        ("Conv2D", 96, (7, 7), (2, 2)), ("LocalResponseNormalization", None, None, None), ("MaxPooling2D", None, None, (2, 2)),
-        ("Conv2D", 256, (5, 5), (2, 2)), ("LocalResponseNormalization", None, None, None), ("MaxPooling2D", None, None, (2, 2)),
+        ("Conv2D", 96, (7, 7), (2, 2)), ("LocalResponseNormalization", None, None, None),
+        ("MaxPooling2D", None, None, (2, 2)),
+        ("Conv2D", 256, (5, 5), (2, 2)), ("LocalResponseNormalization", None, None, None),
+        ("MaxPooling2D", None, None, (2, 2)),
         ("Conv2D", 512, (3, 3), (1, 1)), ("Conv2D", 512, (3, 3), (1, 1)),
     ]
     assert tuple(lower.output.shape) == (None, 11, 11, 512)
@@ -35,7 +38,8 @@ def test_paper_size_layout_and_parameter_count():
     assert model.get_layer("t_p_operator").count_params() == 128 * 128
     lower_count = conv(7, 3, 96) + conv(5, 96, 256) + conv(3, 256, 512) + conv(3, 512, 512)
     scl = conv(3, 512, 128) + dense(3 * 3 * 128, 4096) + dense(4096, 2048)
-    tcl = conv(3, 512, 128) + 128 * 128 + conv(3, 9, 32) + conv(5, 9, 32) + dense(5 * 128 * 64, 4096) + dense(4096, 2048)
+    tcl = (conv(3, 512, 128) + 128 * 128 + conv(3, 9, 32) + conv(5, 9, 32)
+           + dense(5 * 128 * 64, 4096) + dense(4096, 2048))
     assert model.count_params() == lower_count + scl + tcl + dense(4096, 2048) + dense(2048, 101)
     assert [tuple(i.shape) for i in model.inputs] == [(None, 5, 204, 204, 3)] * 2
 
@@ -44,7 +48,7 @@ def test_paper_size_layout_and_parameter_count():
 def test_variants(paths, kernels, inputs):
     model = build_fstcn(10, paths=paths, temporal_kernels=kernels, **SMALL)
     assert len(model.inputs) == inputs
-    names = [l.name for l in model.layers]
+    names = [layer.name for layer in model.layers]
     assert ("tcl_conv3x3" in names) == (paths != "scl" and 3 in kernels)
     assert ("tcl_conv5x5" in names) == (paths != "scl" and 5 in kernels)
 
@@ -150,7 +154,9 @@ def test_savedmodel_serves_the_same_predictions(tmp_path):
 def test_auxiliary_classifier_shares_lower_scls_and_fine_tunes_last_three():
     lower = build_lower_scls((112, 112, 3))
     aux = build_fstcn_auxiliary(10, lower_scls=lower, fine_tune_last_three=True)
-    assert sorted(l.name for l in aux.layers if l.trainable and l.weights) == ["aux_classifier", "aux_fc2048", "aux_fc4096"]
+    assert sorted(layer.name for layer in aux.layers if layer.trainable and layer.weights) == [
+        "aux_classifier", "aux_fc2048", "aux_fc4096",
+    ]
     model = build_fstcn(4, lower_scls=lower, **SMALL)
     assert model.get_layer("lower_scls_per_frame").layer is lower
     opt = fstcn_optimizer()
@@ -160,10 +166,10 @@ def test_auxiliary_classifier_shares_lower_scls_and_fine_tunes_last_three():
 
 def test_dropout_after_the_scl_path_fcs_only_by_default():
     model = build_fstcn(4, **SMALL)
-    rates = {l.name: l.rate for l in model.layers if isinstance(l, keras.layers.Dropout)}
+    rates = {layer.name: layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)}
     assert rates == {"scl_fc1_dropout": 0.5, "scl_fc2_dropout": 0.5, "tcl_dropout3x3": 0.5, "tcl_dropout5x5": 0.5}
     no_fc = build_fstcn(4, scl_fc_dropout=0.0, tcl_fc_dropout=0.25, **SMALL)
-    rates = {l.name: l.rate for l in no_fc.layers if isinstance(l, keras.layers.Dropout)}
+    rates = {layer.name: layer.rate for layer in no_fc.layers if isinstance(layer, keras.layers.Dropout)}
     assert rates == {"tcl_fc1_dropout": 0.25, "tcl_fc2_dropout": 0.25, "tcl_dropout3x3": 0.5, "tcl_dropout5x5": 0.5}
 
 
