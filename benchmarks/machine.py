@@ -7,28 +7,7 @@ benchmark that times CPU seconds compares its FLOPs with CPU seconds x the
 per-core peak (``peak / cores``).
 """
 
-import os
-import platform
-
-
-def cpu_description():
-    """(model name, flags, MHz, cores) from /proc/cpuinfo, or what platform knows."""
-    model, flags, mhz = platform.processor() or platform.machine(), set(), None
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                key, _, value = line.partition(":")
-                key, value = key.strip(), value.strip()
-                if key == "model name":
-                    model = value
-                elif key == "flags":
-                    flags = set(value.split())
-                elif key == "cpu MHz" and mhz is None:
-                    mhz = float(value)
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return model, flags, mhz, cores
+from keras_stvideo.utils.machine import cpu_description  # noqa: F401 (re-exported for the benchmarks)
 
 
 def peak_flops(model, flags, mhz, cores):

@@ -287,10 +287,14 @@ def save_comparison(rows, settings, out_dir, seconds, reruns=()):
     from keras_stvideo.plots import comparison_bar_chart
     from keras_stvideo.utils.results import write_results
 
+    from keras_stvideo.utils.machine import describe_machine
+
     summary = summarize(rows)
+    machine = describe_machine()
     payload = {"settings": dataclasses.asdict(settings), "seeds": sorted({row.get("seed", 0) for row in rows}),
-               "seconds": seconds, "rows": rows, "summary": summary}
-    notes = f"\n\nThe whole comparison took {seconds / 60:.1f} minutes.\n"
+               "seconds": seconds, "machine": machine, "rows": rows, "summary": summary}
+    notes = (f"\n\nThe {'first run' if reruns else 'whole comparison'} took {seconds / 60:.1f} minutes "
+             f"({machine['cpu']}, {machine['cores']} cores).\n")
     if reruns:
         payload["reruns"] = list(reruns)
         notes += "".join(f"Rerun later and merged into the table (`--merge`): {', '.join(rerun['methods'])}, "
