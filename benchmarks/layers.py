@@ -1,6 +1,6 @@
 """Training-step time of the geometric layers against a plain Conv2D of the same shapes.
 
-Each case is a one-layer ``keras.Model`` (paper 002 sizes: 64 x 64 maps, 20 -> 50
+Each case is a one-layer ``keras.Model`` (Shan & Atanasov 2017 sizes: 64 x 64 maps, 20 -> 50
 channels, 5 x 5 kernels) compiled with SGD and a mean squared error, and one
 step is ``model.train_on_batch`` (forward, backward, update) -- what
 ``model.fit`` runs. Two modes, each with its own Conv2D baseline from the same

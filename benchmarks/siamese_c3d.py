@@ -1,4 +1,4 @@
-"""Pair mining cost (paper 004, Table 2: 1.8e-5 s per pair for index arithmetic, 8.0e-2 s with optical flow).
+"""Pair mining cost (Paul et al. 2018, Table 2: 1.8e-5 s per pair for index arithmetic, 8.0e-2 s with optical flow).
 
 Measures in one run, on the same generated videos:
 

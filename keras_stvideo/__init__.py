@@ -19,21 +19,21 @@ from keras_stvideo.utils.lazy import lazy_exports
 __version__ = "0.1.0"
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
-    # Shan & Atanasov 2017 (paper 002): models/attention_lstm
+    # Shan & Atanasov 2017: models/attention_lstm
     "build_lenet": ".models.attention_lstm",
     "build_stn_lenet": ".models.attention_lstm",
     "build_dcn_lenet": ".models.attention_lstm",
     "build_cnn_lstm": ".models.attention_lstm",
-    # Sun et al. 2015 (paper 001): models/fstcn
+    # Sun et al. 2015: models/fstcn
     "build_fstcn": ".models.fstcn",
-    # Paul et al. 2018 (paper 004): models/siamese_c3d
+    # Paul et al. 2018: models/siamese_c3d
     "build_c3d_small": ".models.siamese_c3d",
     "build_siamese_c3d": ".models.siamese_c3d",
     "build_c3d_classifier": ".models.siamese_c3d",
-    # Huang & Bors 2020 (paper 003): models/tesnet
+    # Huang & Bors 2020: models/tesnet
     "build_tesnet": ".models.tesnet",
     "build_tsn": ".models.tesnet",
-    # Baccouche et al. 2012 (paper 000): models/stcsae
+    # Baccouche et al. 2012: models/stcsae
     "build_stcsae": ".models.stcsae",
     "build_stcsae_lstm": ".models.stcsae",
     # loading .keras files with every custom class registered

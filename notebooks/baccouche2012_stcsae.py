@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Baccouche et al. 2012: the spatio-temporal convolutional sparse auto-encoder (ST-CSAE)
 #
-# Paper 000 learns sparse-overcomplete spatio-temporal features without labels, with an auto-encoder
+# Baccouche et al. 2012 learns sparse-overcomplete spatio-temporal features without labels, with an auto-encoder
 # whose encoder is a 2D+t convolution the size of a patch, a sparsifying logistic (Ranzato et al. 2007)
 # and a fully connected decoder, trained on motion-selected patches with a best-shift search; then an
 # LSTM labels whole sequences from the features of every grid location. Here it runs on generated

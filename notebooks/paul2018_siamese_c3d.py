@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Paul et al. 2018: unsupervised Siamese C3D with scalable pair mining
 #
-# Paper 004, "Incorporating Scalability in Unsupervised Spatio-Temporal Feature Learning". A Siamese
+# Paul et al. 2018, "Incorporating Scalability in Unsupervised Spatio-Temporal Feature Learning". A Siamese
 # network of two shared small-C3D towers learns from pairs mined without labels (Algorithm 1): two
 # non-intersecting volumes of one video are a positive pair, volumes of two videos a negative one, and the
 # second volume may be recoloured (F1) and flipped (F2). The loss is Eq. 2's class-balanced hinge plus

@@ -1,4 +1,4 @@
-"""Scalable unsupervised pair mining for the Siamese C3D (Paul et al. 2018, paper 004, section 2, Algorithm 1).
+"""Scalable unsupervised pair mining for the Siamese C3D (Paul et al. 2018, section 2, Algorithm 1).
 
 Mining is index arithmetic on video shapes only (``PairMiner``: which video, which
 position, which transform); the frames are read afterwards, and only the
@@ -112,7 +112,7 @@ def volumes_intersect(a, b, volume_shape):
 
 
 class PairMiner:
-    """Algorithm 1 (paper 004) on video shapes: batches of ``PairPlan`` s, index arithmetic only.
+    """Algorithm 1 (Paul et al. 2018) on video shapes: batches of ``PairPlan`` s, index arithmetic only.
 
     Args:
         video_shapes: (frames, height, width) of every video, in the frame size the
@@ -286,7 +286,7 @@ def materialize(plans, read, volume_shape):
 
 # --------------------------------------------------------------------------- the dataset
 class PairMiningDataset(EpochCounter, keras.utils.PyDataset):
-    """Batches of mined pairs (Algorithm 1, paper 004) from the videos of a ``VideoIndex``, for ``model.fit``.
+    """Batches of mined pairs (Algorithm 1, Paul et al. 2018) from the videos of a ``VideoIndex``, for ``model.fit``.
 
     Each batch is ``((first, second), y)``: two (B, t0, y0, x0, 3) float32
     arrays in [0, 1] and y (B,) with N_p = round(pB) entries +1 followed by

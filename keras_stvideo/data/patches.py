@@ -1,6 +1,6 @@
 """Space-time patches from clips, and ST-CSAE's motion-based patch selection (Baccouche et al. 2012).
 
-Paper 000 trains its auto-encoder "only with the patches containing significant
+Baccouche et al. 2012 trains its auto-encoder "only with the patches containing significant
 spatio-temporal information (according to a motion-based selection criteria)"
 without stating the criterion. Here it is the mean absolute frame difference
 inside the patch:

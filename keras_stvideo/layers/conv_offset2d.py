@@ -16,7 +16,7 @@ class ConvOffset2D(keras.layers.Layer):
     ``(row + dy_c, col + dx_c)``, where ``dy_c = offsets[..., 2c]`` and
     ``dx_c = offsets[..., 2c + 1]``, with zeros outside the image. The output has
     the shape of the input. This is the ``ConvOffset2D`` of felixlaumon/deform-conv
-    (paper 002's reference [11]) on which the paper's DCN-LeNet was built: its
+    (Shan & Atanasov 2017's reference [11]) on which the paper's DCN-LeNet was built: its
     trainable parameters are the ``k * k * C * 2C`` offset kernel only, which is
     what reproduces the paper's 102,483,280 parameters (section IV-A).
 

@@ -33,7 +33,7 @@ def _pad_before(size, kernel, stride, dilation):
 class DeformableConv2D(keras.layers.Layer):
     """2-D convolution whose sampling grid is shifted by learned offsets.
 
-    ``y(p0) = sum_n w(p_n) x(p0 + p_n + dp_n)`` (paper 002 Eq. 1b): a convolution
+    ``y(p0) = sum_n w(p_n) x(p0 + p_n + dp_n)`` (Shan & Atanasov 2017 Eq. 1b): a convolution
     over the same input, with the same kernel size, strides, padding and
     dilation, predicts ``2N`` offset channels for the ``N = kh * kw`` kernel taps
     (``offsets[..., 2n]`` is the row offset dy of tap n, ``offsets[..., 2n + 1]``

@@ -11,7 +11,7 @@ MIN_DEFAULT_INPUT_SIZE = 28
 
 
 def default_localization_network():
-    """The localisation features of paper 002's reference [1] (oarriaga/spatial_transformer_networks).
+    """The localisation features of Shan & Atanasov 2017's reference [1] (oarriaga/spatial_transformer_networks).
 
     MaxPooling2D(2) -> Conv2D(20, 5) -> MaxPooling2D(2) -> Conv2D(20, 5) -> Flatten
     -> Dense(50) -> ReLU. The SpatialTransformer adds the second fully connected
@@ -45,11 +45,11 @@ class SpatialTransformer(keras.layers.Layer):
     (divided by ``theta_scale``), and ``theta = theta_scale * Dense(6)(features)``.
 
     Args:
-        output_size: (height, width) of the output (32 x 32, paper 002 section II-A).
+        output_size: (height, width) of the output (32 x 32, Shan & Atanasov 2017 section II-A).
             None keeps the input size.
         localization_network: a Keras layer or model mapping the input image to a
             feature vector; a Dense(6) head is added on top. Default: the network
-            of paper 002's reference [1] (2 max-pooling, 2 convolution, 2 fully
+            of Shan & Atanasov 2017's reference [1] (2 max-pooling, 2 convolution, 2 fully
             connected layers with the head), see ``default_localization_network``.
         return_theta: also return theta, shape (batch, 2, 3).
         theta_scale: theta is the theta head's output times this factor (1: Jaderberg et al.). With the

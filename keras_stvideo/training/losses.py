@@ -1,7 +1,7 @@
 """Losses several papers may use, in ``keras.ops`` so they run on every backend.
 
 * ``class_balanced_hinge_terms`` / ``class_balanced_hinge_loss``: the hinge loss
-  of Paul et al. 2018 (paper 004), Eq. 2, whose weights C_i depend on the batch's
+  of Paul et al. 2018, Eq. 2, whose weights C_i depend on the batch's
   composition (1/N_p for positive pairs, 1/N_n for negative ones).
 * ``class_balanced_hinge_sums``: its sums and counts, for a batch split over devices.
 * ``frobenius_norm``: ||W||_F over a list of weight tensors (Eq. 2's regulariser).

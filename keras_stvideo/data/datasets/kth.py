@@ -1,7 +1,7 @@
 """KTH (Schuldt et al. 2004): the person split, ``00sequences.txt`` and the KTH1 / KTH2 protocols.
 
 Schuldt et al.'s split by person: training 11-18, validation 19-21, 23-25, 1, 4,
-test 22, 2, 3, 5-10. Baccouche et al. report two protocols (paper 000):
+test 22, 2, 3, 5-10. Baccouche et al. report two protocols (Baccouche et al. 2012):
 
 * "KTH1": all four scenarios (d1 outdoors, d2 scale variations, d3 different
   clothes, d4 indoors) together, trained on the 16 training + validation persons

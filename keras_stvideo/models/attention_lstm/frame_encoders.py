@@ -64,7 +64,7 @@ def _check_frame_shape(input_shape):
 
 
 def build_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name="lenet"):
-    """LeNet frame CNN (paper 002 Fig. 1): 6,431,080 parameters for a 64 x 64 x 1 input (section IV-A).
+    """LeNet frame CNN (Shan & Atanasov 2017 Fig. 1): 6,431,080 parameters for a 64 x 64 x 1 input (section IV-A).
 
     Args:
         input_shape: frame shape (64 x 64 x 1 for Moving MNIST).
@@ -85,7 +85,7 @@ STN_THETA_SCALE = 0.1  # not in the paper: see build_stn_lenet and docs/faithful
 
 def build_stn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, stn_output_size=(32, 32),
                     theta_scale=STN_THETA_SCALE, name="stn_lenet"):
-    """STN-LeNet (paper 002 section II-A): a spatial transformer (output 32 x 32) before conv1, no pooling.
+    """STN-LeNet (Shan & Atanasov 2017 section II-A): a spatial transformer (output 32 x 32) before conv1, no pooling.
 
     Args:
         theta_scale: the SpatialTransformer's ``theta_scale`` (0.1; not in the paper). Under stage 1's
@@ -104,7 +104,8 @@ def build_stn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, 
 
 
 def build_dcn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name="dcn_lenet"):
-    """DCN-LeNet (paper 002 Fig. 1): offset2D layers in place of max-pooling; 102,483,280 parameters at 64 x 64."""
+    """DCN-LeNet (Shan & Atanasov 2017, Fig. 1): offset2D layers in place of max-pooling; 102,483,280 parameters
+    at 64 x 64."""
     _check_head_sizes(num_classes, feature_units)
     inputs = keras.Input(_check_frame_shape(input_shape), name="frame")
     x = _conv(20, "conv1")(inputs)

@@ -32,7 +32,7 @@ def rmsprop(learning_rate, lr_schedule="constant", steps=None):
 
 
 class TwoStageTrainer:
-    """Pre-train a frame CNN, then train the LSTM on its frozen features (paper 002, section IV-A).
+    """Pre-train a frame CNN, then train the LSTM on its frozen features (Shan & Atanasov 2017, section IV-A).
 
     Args:
         frame_encoder: a frame CNN with "features" and "classifier" layers (``build_lenet`` etc.).

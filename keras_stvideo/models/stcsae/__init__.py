@@ -1,4 +1,4 @@
-"""Baccouche et al. 2012 (paper 000), "Spatio-Temporal Convolutional Sparse Auto-Encoder for Sequence Classification".
+"""Baccouche et al. 2012, "Spatio-Temporal Convolutional Sparse Auto-Encoder for Sequence Classification".
 
 The auto-encoder and the LSTM sequence classifier (``model``), its energy-based
 training step with best-shift search (``training``), grey MotionClips for

@@ -244,7 +244,7 @@ def _write_json(path, data):
 
 
 def markdown_table(results):
-    lines = ["| experiment | paper 000 | measured |", "| --- | --- | --- |"]
+    lines = ["| experiment | Baccouche et al. 2012 | measured |", "| --- | --- | --- |"]
     names = {"kth1": "KTH1 (scenarios together)", "kth2": "KTH2 (per scenario, averaged)"}
     for key in ("kth1", "kth2"):
         measured = f"{results[key]['accuracy']:.2f}%" if key in results else "not run"
@@ -259,6 +259,6 @@ def markdown_table(results):
 
 
 def save_results(results, out, settings, seed):
-    payload = {"paper": "Baccouche et al. 2012 (paper 000)", "paper_results": PAPER_RESULTS, "seed": seed,
+    payload = {"paper": "Baccouche et al. 2012", "paper_results": PAPER_RESULTS, "seed": seed,
                "settings": settings.as_dict(), "results": results}
     return write_results(out, payload, "# ST-CSAE (Baccouche et al. 2012)\n\n" + markdown_table(results) + "\n")

@@ -1,14 +1,14 @@
-"""ST-CSAE (Baccouche et al. 2012, paper 000): the auto-encoder's parts and the LSTM sequence classifier.
+"""ST-CSAE (Baccouche et al. 2012): the auto-encoder's parts and the LSTM sequence classifier.
 
 * Encoder: a convolution whose 2D+t kernels have the size of the input patch,
   so a patch gives one value per kernel: ``code_units`` values, more than the
-  patch has (a sparse-overcomplete code; paper 000, paragraph 3).
+  patch has (a sparse-overcomplete code; Baccouche et al. 2012, paragraph 3).
 * Sparsifying logistic (Ranzato et al. 2007) between encoder and decoder.
 * Decoder: output neurons fully connected to the sparse code, one per patch value.
 * Sequence classifier: the same encoder slid over a whole clip gives the responses
   at every location of the patch grid; they are concatenated per frame into one
   feature vector and an LSTM (Graves & Schmidhuber 2005) labels the sequence
-  (paper 000, paragraph 6).
+  (Baccouche et al. 2012, paragraph 6).
 
 Example:
     >>> autoencoder = build_stcsae((5, 8, 8, 1), code_units=400)
@@ -71,7 +71,7 @@ def build_stcsae_decoder(patch_shape, code_units, name="stcsae_decoder"):
 def build_stcsae(patch_shape=(5, 8, 8, 1), code_units=400, grid_stride=None, encoder_activation=None, eta=0.02,
                  beta=1.0, shift_range=(1, 1, 1), code_steps=5, code_learning_rate=0.5, prediction_weight=1.0,
                  sparsity_threshold=0.1, overcomplete=True, centre_patches=False, name="stcsae"):
-    """The spatio-temporal convolutional sparse auto-encoder (paper 000, Figure 1), ready to ``fit``.
+    """The spatio-temporal convolutional sparse auto-encoder (Baccouche et al. 2012, Figure 1), ready to ``fit``.
 
     The abstract gives none of these numbers; each default is recorded in
     docs/faithfulness.md (ST-CSAE section).
@@ -90,7 +90,7 @@ def build_stcsae(patch_shape=(5, 8, 8, 1), code_units=400, grid_stride=None, enc
         sparsity_threshold: a sparse-code value below this counts as zero in the ``sparsity`` metric.
         overcomplete: require ``code_units`` > the patch's number of values (the paper's sparse-overcomplete code).
         centre_patches: code and reconstruct each patch minus its mean (its DC), with zero-sum encoder kernels
-            (not in paper 000; ``stvideo compare`` uses it, docs/results/diagnosis_stcsae.md).
+            (not in Baccouche et al. 2012; ``stvideo compare`` uses it, docs/results/diagnosis_stcsae.md).
 
     Returns:
         An ``STCSAE`` model: ``fit`` takes (N,) + ``neighbourhood_shape`` arrays (the patches with
@@ -183,16 +183,17 @@ def build_stcsae_features(encoder, clip_shape, logistic=None, pooling=None, name
 
     The encoder's convolution (shared, not copied) slides over the clip with
     temporal stride 1 and the grid stride; step t holds the codes of the
-    patches starting at frame t, concatenated over the grid (paper 000, paragraph 6).
+    patches starting at frame t, concatenated over the grid (Baccouche et al. 2012, paragraph 6).
 
     Args:
         encoder: the trained ``STCSAE`` (its encoder and sparsifying logistic: the features are the
-            sparse codes ``S(P(x))``, "sparse-overcomplete", paper 000 paragraph 1), or its encoder alone.
+            sparse codes ``S(P(x))``, "sparse-overcomplete", Baccouche et al. 2012 paragraph 1), or its encoder alone.
         clip_shape: (T, H, W, C) of the clips.
         logistic: with an encoder alone, the ``SparsifyingLogistic`` to apply (None: the encoder's
             linear output).
         pooling: None (the codes of the grid locations concatenated: ``grid_h * grid_w * code_units`` per step,
-            paper 000 paragraph 6), or each code unit pooled over the grid per step: "mean", "max" or "mean_max"
+            Baccouche et al. 2012 paragraph 6), or each code unit pooled over the grid per step: "mean", "max" or
+            "mean_max"
             (mean then max: ``code_units`` or ``2 * code_units`` per step; for a dense grid, where concatenation
             would be too long).
     """
@@ -222,7 +223,7 @@ def build_sequence_head(steps, feature_size, num_classes, lstm_units=50, normali
                         name="lstm_head"):
     """LSTM over the per-frame features + softmax at every step, averaged over the steps.
 
-    Graves & Schmidhuber's framewise classification (paper 000's [1]): a softmax
+    Graves & Schmidhuber's framewise classification (Baccouche et al. 2012's [1]): a softmax
     per frame; the sequence's class probabilities are their mean over time.
     ``normalize`` puts a ``Normalization`` layer (named "normalization", one mean and
     variance over all features, so relative magnitudes are kept) first: call its
@@ -239,14 +240,14 @@ def build_sequence_head(steps, feature_size, num_classes, lstm_units=50, normali
 
 def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=50, head=None, logistic=None, pooling=None,
                       name="stcsae_lstm"):
-    """The sequence classifier (paper 000's second step): clip -> class probabilities.
+    """The sequence classifier (Baccouche et al. 2012's second step): clip -> class probabilities.
 
     Args:
         encoder: the trained ``STCSAE`` (features: its sparse codes) or its encoder (with ``logistic``,
             see ``build_stcsae_features``).
         clip_shape: (T, H, W, C) of the clips (T frames, at least the patch's T).
         num_classes: sequence classes (6 for KTH).
-        lstm_units: LSTM cells (50; not stated in paper 000).
+        lstm_units: LSTM cells (50; not stated in Baccouche et al. 2012).
         head: an existing head from ``build_sequence_head`` to share (two-stage training).
         pooling: the codes' pooling over the grid per step (see ``build_stcsae_features``; None: concatenated).
 

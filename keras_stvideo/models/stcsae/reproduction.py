@@ -9,7 +9,7 @@ from keras_stvideo.models.stcsae.settings import PROTOCOLS, STCSAESettings
 from keras_stvideo.reproductions import positive_integer_options
 
 DESCRIPTION = (
-    "Reproduce Baccouche et al. 2012 (ST-CSAE, paper 000) on KTH: train the spatio-temporal convolutional sparse "
+    "Reproduce Baccouche et al. 2012 (ST-CSAE) on KTH: train the spatio-temporal convolutional sparse "
     "auto-encoder (best-shift search, energy training) on motion-selected patches of the training persons' videos, "
     "then an LSTM on its frozen per-frame features, under KTH1 (scenarios together) and KTH2 (each scenario "
     "separately, averaged) on the official person split. --root DIR names a KTH copy prepared by "

@@ -1,13 +1,13 @@
 """Baccouche et al. 2012's reproduction as data: the abstract's results and the settings of a run.
 
-Light to import (no Keras). Paper 000 is an extended abstract: it gives the
+Light to import (no Keras). Baccouche et al. 2012 is an extended abstract: it gives the
 results below and no training numbers; every default here is our choice and
 is recorded in docs/faithfulness.md (ST-CSAE section).
 """
 
 import dataclasses
 
-# Paper 000, paragraphs 7 and 8 (accuracy %).
+# Baccouche et al. 2012, paragraphs 7 and 8 (accuracy %).
 PAPER_RESULTS = {
     "kth1": 95.83,  # KTH, the four scenarios together
     "kth2": 93.74,  # KTH, each scenario separately, averaged
@@ -38,9 +38,10 @@ class STCSAESettings:
     beta: float = 1.0
     motion_threshold: float = 0.02
     patches_per_clip: int = 16
-    centre_patches: bool = False  # code each patch minus its mean (not in paper 000; compare uses it)
+    centre_patches: bool = False  # code each patch minus its mean (not in Baccouche et al. 2012; compare uses it)
     grid_stride: tuple = None  # (sh, sw) of the patch grid on a clip (None: the patch's H, W, non-overlapping)
-    pooling: str = None  # None: the grid's codes concatenated per frame (paper 000); "mean"/"max"/"mean_max"
+    # None: the grid's codes concatenated per frame (Baccouche et al. 2012); "mean" / "max" / "mean_max"
+    pooling: str = None
     ae_epochs: int = 20
     ae_batch_size: int = 64
     ae_learning_rate: float = 3e-3

@@ -6,7 +6,7 @@ encoder ``P`` (the 2D+t convolution), sparsifying logistic ``S`` and decoder ``D
     E(X, Z) = w_p * mean_k (Z_k - P(X)_k)^2 + mean_d (X_d - D(S(Z))_d)^2
 
 the sum of the encoder's prediction error and the decoder's reconstruction error
-(paper 000: "the sum of two terms, representing respectively the encoder
+(Baccouche et al. 2012: "the sum of two terms, representing respectively the encoder
 prediction and the decoder reconstruction mean square errors").
 
 ``train_step`` (so that ``model.fit(neighbourhoods)`` trains it):
@@ -35,7 +35,7 @@ Example:
 
 Reference:
     Baccouche, Mamalet, Wolf, Garcia, Baskurt, "Spatio-Temporal Convolutional
-    Sparse Auto-Encoder for Sequence Classification", BMVC 2012 (paper 000);
+    Sparse Auto-Encoder for Sequence Classification", BMVC 2012;
     Ranzato, Huang, Boureau, LeCun, "Unsupervised learning of invariant feature
     hierarchies with applications to object recognition", CVPR 2007.
 """
@@ -122,7 +122,7 @@ def shifted_patches(neighbourhoods, patch_shape, shift_range):
 
 @keras.saving.register_keras_serializable(package="keras_stvideo")
 class STCSAE(keras.Model):
-    """The spatio-temporal convolutional sparse auto-encoder with its own training step (paper 000).
+    """The spatio-temporal convolutional sparse auto-encoder with its own training step (Baccouche et al. 2012).
 
     Built by ``build_stcsae``; see that function for the arguments. Attributes:
     ``encoder`` (patch -> code, the 2D+t convolution), ``logistic`` (the

@@ -41,7 +41,7 @@ def reproduce(tmp_path, *options):
     )
 
 
-# Table I and section IV-D of paper 002, as printed (cross-entropy, accuracy) for LeNet, STN and DCN.
+# Table I and section IV-D of Shan & Atanasov 2017, as printed (cross-entropy, accuracy) for LeNet, STN and DCN.
 PRINTED_TABLE = """
 normal 1.44,97.96% 1.98, 87.26% 1.27,99.62%
 rotation 1.42,98.43% 1.97, 90.47% 1.29,99.70%
