@@ -34,6 +34,7 @@ class ZeroSumKernel(keras.constraints.Constraint):
     """
 
     def __call__(self, kernel):
+        kernel = keras.ops.convert_to_tensor(kernel)
         return kernel - keras.ops.mean(kernel, axis=tuple(range(len(kernel.shape) - 1)), keepdims=True)
 
 
