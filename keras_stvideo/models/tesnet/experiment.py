@@ -26,20 +26,33 @@ def load_index(settings, root, out):
     from keras_stvideo.data.video_index import VideoIndex
 
     if settings.quick:
-        from keras_stvideo.models.tesnet.quick_data import make_moving_square_dataset
+        from keras_stvideo.models.tesnet.quick_data import motion_clip_dataset
 
-        folder = pathlib.Path(out) / "quick_videos"
-        _say(f"[data] generated moving-square videos in {folder}")
-        return make_moving_square_dataset(folder, num_classes=settings.quick_classes,
-                                          videos_per_class=settings.quick_videos_per_class, frames=24,
-                                          height=settings.frame_size[0], width=settings.frame_size[1],
-                                          colour_cue=True)
+        folder = quick_folder(settings, out)
+        if not (folder / "index.json").is_file():
+            _say(f"[data] writing {settings.quick_classes} x {settings.quick_videos_per_class} generated motion "
+                 f"videos (MotionClips, {settings.quick_video_frames} frames of {settings.frame_size[0]} x "
+                 f"{settings.frame_size[1]}) into {folder}")
+        index = motion_clip_dataset(folder, num_classes=settings.quick_classes,
+                                    videos_per_class=settings.quick_videos_per_class,
+                                    num_frames=settings.quick_video_frames, size=settings.frame_size)
+        counts = index.counts("split1")
+        _say(f"[data] {len(index.entries)} videos in {folder}; split 1: {counts.get('train', 0)} training, "
+             f"{counts.get('test', 0)} test")
+        return index
     if root is None:
         raise ValueError("--root is required (the folder data_scripts/ucf101.py or hmdb51.py wrote), or use --quick")
     path = pathlib.Path(root) / "index.json"
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found: run data_scripts/{settings.dataset}.py --root {root} first")
     return VideoIndex.load(path)
+
+
+def quick_folder(settings, out):
+    """Where --quick writes its videos: one folder per (classes, videos per class, frames, size)."""
+    height, width = settings.frame_size
+    return pathlib.Path(out) / (f"quick_motion_clips_{settings.quick_classes}x{settings.quick_videos_per_class}_"
+                                f"{settings.quick_video_frames}f_{height}x{width}")
 
 
 def with_validation(index, split, fraction, seed=0):
@@ -62,6 +75,12 @@ def build_model(settings):
     from keras_stvideo.models.tesnet.tesnet_model import build_tesnet, build_tsn
 
     # input_size=None: one model trains on crops and tests on whole frames (fully convolutional, section 3.1).
+    if settings.backbone == "small":
+        from keras_stvideo.models.tesnet.comparison import build_recipe_model
+
+        # stvideo compare's recipe (setting 1, Bernstein start, "fuse", beta 10, batch-norm momentum 0.9) on
+        # frames of any size
+        return build_recipe_model(settings.num_classes, (settings.frames, None, None, 3))
     if settings.model == "tesnet":
         return build_tesnet(settings.num_classes, frames=settings.frames, setting=settings.setting, input_size=None,
                             backbone_weights=settings.backbone_weights, squeezed_frames=settings.squeezed_frames,
@@ -81,9 +100,9 @@ def _datasets(settings, index, split, stream, flow_root, seed):
     make = (lambda *a, **k: flow_clip_dataset(index, flow_root, *a, **k)) if flow else (
         lambda *a, **k: VideoClipDataset(index, *a, **k))
     common = dict(batch_size=settings.batch_size, frame_size=settings.frame_size, seed=seed,
-                  cache_size=256 if settings.quick else 0)
-    train = make(f"split{split}", "train", sampler_cls(settings.model_frames, settings.input_size, flow=flow),
-                 **common)
+                  cache_size=2048 if settings.quick else 0)
+    train = make(f"split{split}", "train",
+                 sampler_cls(settings.model_frames, settings.input_size, flow=flow, flip=settings.flip), **common)
     validation = None
     if index.counts(f"split{split}").get("validation"):
         validation = make(f"split{split}", "validation",
@@ -103,7 +122,14 @@ def train_stream(settings, index, split, stream, out, flow_root=None, seed=0):
     index = with_validation(index, f"split{split}", settings.validation_fraction, seed)
     train, validation = _datasets(settings, index, split, stream, flow_root, seed)
     model = build_model(settings)
-    compile_tesnet(model, stream, settings.learning_rate)
+    if settings.backbone == "small":
+        from keras_stvideo.models.tesnet.comparison import compile_recipe
+
+        compile_recipe(model)  # the recipe's optimiser (Adam 1e-3) for either stream
+        if settings.learning_rate is not None:
+            model.optimizer.learning_rate = settings.learning_rate
+    else:
+        compile_tesnet(model, stream, settings.learning_rate)
     backup = EpochBackup(pathlib.Path(out) / "backup" / f"split{split}_{stream}")
     callbacks = [backup]
     if validation is not None:
@@ -152,9 +178,13 @@ def run_reproduction(settings, root=None, out="out/reproduce_tesnet", seed=0, fl
     if "flow" in settings.streams:
         from keras_stvideo.data.flow import compute_index_flow
 
-        flow_root = pathlib.Path(flow_root or (out / "flow" if settings.quick else pathlib.Path(root) / "flow"))
-        _say(f"[flow] TV-L1 ({settings.flow_backend}) into {flow_root} (cached after the first run)")
-        compute_index_flow(index, flow_root, backend=settings.flow_backend)
+        if flow_root is None:  # --quick: one flow folder per generated set
+            flow_root = (out / "flow" / f"{quick_folder(settings, out).name}_bound{settings.flow_bound:g}"
+                         if settings.quick else pathlib.Path(root) / "flow")
+        flow_root = pathlib.Path(flow_root)
+        _say(f"[flow] TV-L1 ({settings.flow_backend}, bound {settings.flow_bound:g} pixels) into {flow_root} "
+             f"(cached after the first run)")
+        compute_index_flow(index, flow_root, backend=settings.flow_backend, bound=settings.flow_bound)
     per_split = {}
     for split in settings.splits:
         scores = {}
@@ -211,10 +241,14 @@ def markdown_table(results, settings):
     lines += ["", "| paper | row | top-1 (%) |", "|---|---|---|"]
     lines += [f"| {table} | {row} | {value} |" for table, row, value in paper_reference(settings)]
     if settings.quick:
-        lines += ["", f"--quick: {settings.quick_classes} classes of generated moving-square videos (chance "
-                  f"{100 / settings.quick_classes:.1f}%; the classes differ in motion direction and square colour), "
-                  f"{settings.input_size}x{settings.input_size} inputs, no "
-                  f"ImageNet weights, {settings.epochs} epochs: it shows the pipeline, not the paper's numbers."]
+        backbone = ("stvideo compare's small Inception-ResNet-style backbone (Bernstein start, fuse consensus, "
+                    "Adam)" if settings.backbone == "small" else "Inception-ResNet-V2")
+        lines += ["", f"--quick: {settings.quick_classes} motions of generated MotionClips videos (chance "
+                  f"{100 / settings.quick_classes:.1f}%; the class is the motion only), "
+                  f"{settings.quick_videos_per_class} videos per class of {settings.quick_video_frames} frames, "
+                  f"{settings.input_size}x{settings.input_size} inputs, {backbone} from scratch, K = "
+                  f"{settings.frames}, {settings.epochs} epochs, {settings.num_test_clips} test clips per video: "
+                  f"it shows the pipeline, not the paper's numbers."]
     return "\n".join(lines)
 
 

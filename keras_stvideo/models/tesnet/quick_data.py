@@ -1,6 +1,11 @@
-"""A small generated video set for ``stvideo reproduce tesnet --quick``, the tests and the notebook.
+"""Generated video sets: motion-labelled clips for ``stvideo reproduce tesnet --quick``; moving squares for the
+tests, the benchmark and the notebook.
 
-Each video is a textured square moving over a fixed noisy background; the class
+``motion_clip_dataset`` writes ``keras_stvideo.data.motion_clips.MotionClips``
+videos (the class is the motion only: no frame tells the classes apart) laid
+out like UCF101; the quick run trains and tests on it.
+
+``make_moving_square_dataset``: each video is a textured square moving over a fixed noisy background; the class
 is the direction of motion (right, down, down-right, ... for up to 8 classes),
 so a single frame cannot tell the classes apart but a clip can. Videos are
 written as real AVI files (MPEG-4) and indexed in a ``VideoIndex`` with three
@@ -16,6 +21,40 @@ from keras_stvideo.data.video_index import VideoEntry, VideoIndex
 
 DIRECTIONS = ((0, 1), (1, 0), (1, 1), (-1, 1), (0, -1), (-1, 0), (-1, -1), (1, -1))  # (dy, dx)
 DIRECTION_NAMES = ("right", "down", "down_right", "up_right", "left", "up", "up_left", "down_left")
+
+
+def motion_clip_dataset(folder, num_classes=6, videos_per_class=200, num_frames=24, size=(32, 32), seed=0,
+                        progress=None):
+    """Write a ``MotionClips`` video set under ``folder`` and return its ``VideoIndex``; reuse it when there.
+
+    The classes are MotionClips' first ``num_classes`` motions (left, right, up,
+    down, zoom in, zoom out, rotate counter-clockwise, clockwise), performed by
+    textured shapes or MNIST digits over a textured, drifting background with
+    clutter and camera jitter; colours, textures, shapes, sizes and speeds are
+    drawn the same way for every class, so only the motion tells them apart.
+    ``videos_per_class`` videos of ``num_frames`` frames of ``size`` (height,
+    width), lossless FFV1 AVIs laid out like UCF101 (``MotionClips.write``:
+    ``folder/videos``, ``folder/splits``, ``folder/index.json``), in groups of
+    ``ceil(videos_per_class / 20)`` clips; split 1 tests a quarter of each
+    class's videos and trains on the rest (as splits 2 and 3 do with other quarters).
+    """
+    import math
+
+    from keras_stvideo.data.motion_clips import MOTIONS, MotionClips
+    from keras_stvideo.data.video_index import VideoIndex
+
+    folder = pathlib.Path(folder)
+    index_path = folder / "index.json"
+    if index_path.is_file():
+        return VideoIndex.load(index_path)
+    if not 2 <= num_classes <= len(MOTIONS):
+        raise ValueError(f"num_classes must lie in [2, {len(MOTIONS)}], got {num_classes!r}")
+    if videos_per_class < 4:
+        raise ValueError(f"videos_per_class must be at least 4 (split 1 tests a quarter), got {videos_per_class!r}")
+    generator = MotionClips(frame_size=tuple(size), num_frames=num_frames, motions=MOTIONS[:num_classes], seed=seed)
+    return generator.write(folder, clips_per_class=videos_per_class,
+                           clips_per_group=math.ceil(videos_per_class / 20), num_splits=3, seed=seed,
+                           progress=progress)
 
 
 def moving_square_video(rng, direction, frames=24, height=64, width=80, side=16, speed=2, colour=None):

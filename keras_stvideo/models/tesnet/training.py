@@ -122,15 +122,16 @@ class TesnetClipSampler:
         input_size: side of the crops (299, section 3.1).
         flow: the clip holds colour-coded flow images (mirroring negates u).
         augment: False gives the central crop, unflipped (validation).
+        flip: TSN's random mirroring (True); off where mirroring changes the class (left / right motions).
     """
 
-    def __init__(self, frames=10, input_size=299, flow=False, augment=True):
-        self.frames, self.input_size, self.flow, self.augment = frames, input_size, flow, augment
+    def __init__(self, frames=10, input_size=299, flow=False, augment=True, flip=True):
+        self.frames, self.input_size, self.flow, self.augment, self.flip = frames, input_size, flow, augment, flip
 
     def __call__(self, video, rng):
         clip = sample_consecutive_clip(video, rng, num_frames=self.frames)
         if self.augment:
-            return tsn_crop(clip, rng, self.input_size, flow=self.flow)
+            return tsn_crop(clip, rng, self.input_size, flip=self.flip, flow=self.flow)
         return np.ascontiguousarray(centre_crop(clip, min(self.input_size, *clip.shape[1:3])))
 
 
@@ -153,11 +154,11 @@ def segment_frames(num_video_frames, segments, rng=None, offset=None):
 class TsnSegmentSampler:
     """TSN's training input: one random frame per segment with TSN's augmentation."""
 
-    def __init__(self, segments=3, input_size=299, flow=False, augment=True):
-        self.segments, self.input_size, self.flow, self.augment = segments, input_size, flow, augment
+    def __init__(self, segments=3, input_size=299, flow=False, augment=True, flip=True):
+        self.segments, self.input_size, self.flow, self.augment, self.flip = segments, input_size, flow, augment, flip
 
     def __call__(self, video, rng):
         clip = np.asarray(video)[segment_frames(len(video), self.segments, rng if self.augment else None)]
         if self.augment:
-            return tsn_crop(clip, rng, self.input_size, flow=self.flow)
+            return tsn_crop(clip, rng, self.input_size, flip=self.flip, flow=self.flow)
         return np.ascontiguousarray(centre_crop(clip, min(self.input_size, *clip.shape[1:3])))

@@ -100,7 +100,7 @@ def test_reproduction_options():
     assert settings.epochs == 30 and settings.batch_size == 32 and settings.num_test_clips == 20
     assert settings.backbone_weights == "imagenet" and settings.input_size == 299
     quick = settings_from_args(_args("--quick", "--epochs", "2"))
-    assert quick.quick and quick.epochs == 2 and quick.backbone_weights is None and quick.num_classes == 3
+    assert quick.quick and quick.epochs == 2 and quick.backbone_weights is None and quick.num_classes == 6
     with pytest.raises(ValueError, match="--epochs must be positive"):
         settings_from_args(_args("--epochs", "0"))
     with pytest.raises(ValueError, match="setting must be one of"):
