@@ -20,7 +20,8 @@ REDUCED = ("Table 1's setting 1 (a TS layer on the input squeezes the clip's K f
            "stills), and the D squeezed frames' last feature maps are stacked on the channels and combined by a "
            "3x3 conv before pooling (averaging per-frame scores cannot tell a clip from its time reversal)")
 SETTING = 1  # Table 1, No. 1: TS layer on the input, D = 3 (the paper's best)
-LEARNING_RATE = 0.03  # SGD's, when OPTIMIZER is "sgd" (validation, seed 0, concat consensus: 0.01 -> 25.0%, 0.03 -> 40.8%)
+# SGD's, when OPTIMIZER is "sgd" (validation, seed 0, concat consensus: 0.01 -> 25.0%, 0.03 -> 40.8%)
+LEARNING_RATE = 0.03
 BATCHNORM_MOMENTUM = 0.9
 STEM_FILTERS = (32, 64)
 BLOCK_FILTERS = 32

@@ -22,7 +22,8 @@ def _say(message):
 
 
 def load_index(settings, root, out):
-    """The dataset's ``VideoIndex``: ``root/index.json`` (data_scripts/ucf101.py, hmdb51.py), or generated for --quick."""
+    """The dataset's ``VideoIndex``: ``root/index.json`` (data_scripts/ucf101.py, hmdb51.py), or generated for
+    --quick."""
     from keras_stvideo.data.video_index import VideoIndex
 
     if settings.quick:
@@ -225,7 +226,8 @@ def paper_reference(settings):
     if settings.model == "tesnet" and settings.frames in TABLE2:
         rows.append(("Table 2", f"clip length {settings.frames} (RGB, split 1)", TABLE2[settings.frames]))
     length, rgb, flow, both = TABLE3["tesnet" if settings.model == "tesnet" else settings.model]
-    rows.append(("Table 3", f"{settings.model} length {length}: RGB / OF / RGB+OF (split 1)", f"{rgb} / {flow} / {both}"))
+    rows.append(("Table 3", f"{settings.model} length {length}: RGB / OF / RGB+OF (split 1)",
+                 f"{rgb} / {flow} / {both}"))
     rows.append(("Table 4", f"TeSNet two-stream, mean of 3 splits ({settings.dataset})", TABLE4[settings.dataset]))
     return rows
 
