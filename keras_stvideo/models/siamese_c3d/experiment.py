@@ -52,25 +52,69 @@ class SiameseSettings:
     test_volumes: int = 10  # volumes per test video (not stated)
     feature_volumes: int = 10  # section 3 (nearest neighbours): 10 random volumes
     split: str = "split1"
+    dropout: float = 0.5  # after fc6, fc7 and the Siamese head's fc (section 2)
+    batch_norm: bool = False  # not in C3D (build_c3d_small's batch_norm)
+    frame_differences: bool = False  # not in C3D: conv1 also sees frame differences (build_c3d_small)
+    head_initializer: str = "glorot_uniform"  # fc8's kernels when fine-tuning (Keras' default; not stated)
+    finetune_flip: bool = True  # C3D's horizontal flips of the training volumes (Tran et al. 2015, 3.1)
 
     @classmethod
     def quick(cls):
-        """Generated clips at 8 x 32 x 32 with a narrower C3D: a few minutes on 2 CPU cores."""
-        return cls(volume_shape=(8, 32, 32), frame_size=(36, 44), filters=(16, 32, 64, 64, 64), fc_units=128,
-                   pretrain_epochs=4, batches_per_epoch=20, finetune_epochs=6, test_volumes=3, feature_volumes=4,
-                   pretrain_learning_rate=1e-3, finetune_learning_rate=1e-3)
+        """The generated motion clips (``QUICK_DATA``) with ``stvideo compare``'s working Siamese recipe.
+
+        Everything that recipe tuned is imported from ``comparison.py`` (the narrow tower, batch
+        normalisation, frame differences, no dropout, zero fc8, Algorithm 1's F on negatives only, the two
+        Adam rates, 3 test volumes); volumes are 8 frames (half a clip, as there) of the whole 32 x 32 frame.
+        Not in the paper: no flip of the fine-tuning volumes, since a flipped "left" clip is a "right" one.
+        Budget: 6 x 50 mined batches of 16 pairs, then 8 epochs of fine-tuning (one volume per training
+        video per epoch, batches of 16) per arm: 5 min 14 s in all on 2 idle CPU cores (measured, seed 0).
+        """
+        from keras_stvideo.models.siamese_c3d import comparison as recipe
+
+        frames, size = QUICK_DATA["num_frames"], QUICK_DATA["size"]
+        return cls(volume_shape=(frames // 2,) + tuple(size), frame_size=tuple(size), filters=recipe.FILTERS,
+                   fc_units=recipe.FC_UNITS, batch_size=16, transform_on=recipe.TRANSFORM_ON, pretrain_epochs=6,
+                   batches_per_epoch=50, pretrain_learning_rate=recipe.PRETRAIN_LEARNING_RATE, finetune_epochs=8,
+                   finetune_batch_size=16, finetune_learning_rate=recipe.FINETUNE_LEARNING_RATE,
+                   test_volumes=recipe.TEST_VOLUMES, feature_volumes=4, dropout=recipe.DROPOUT,
+                   batch_norm=recipe.BATCH_NORM, frame_differences=recipe.FRAME_DIFFERENCES,
+                   head_initializer=recipe.HEAD_INITIALIZER, finetune_flip=False)
+
+    def build_tower(self):
+        """A fresh tower T of these settings (random initialisation)."""
+        from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_small
+
+        return build_c3d_small(tuple(self.volume_shape) + (3,), filters=self.filters, fc_units=self.fc_units,
+                               dropout=self.dropout, batch_norm=self.batch_norm,
+                               frame_differences=self.frame_differences)
+
+
+# The generated video sets of --quick: the clips of ``stvideo compare --quick`` (16 frames of 32 x 32), written as
+# UCF101-like sets; split1 tests about a quarter of each class's videos.
+QUICK_DATA = {
+    "num_frames": 16,
+    "size": (32, 32),
+    "ucf101": {"motions": ("left", "right", "up", "down"), "videos_per_class": 300},
+    # without clutter, camera jitter or background drift: with them, 8 epochs of the narrow C3D fitted the clips'
+    # appearance and scored chance on zoom in / zoom out / rotate (probes: 33.3%; no clutter alone 39.8%; none of
+    # the three 52.3%, chance 33.3%)
+    "hmdb51": {"motions": ("zoom_in", "zoom_out", "rotate_ccw"), "videos_per_class": 300,
+               "clips": {"num_clutter": 0, "jitter": 0.0, "background_speed_range": (0.0, 0.0)}},
+    "aslan": {"folds": 10, "pairs_per_fold": 30},  # drawn from the UCF101-like set's split1 test videos
+}
 
 
 # ------------------------------------------------------------------ generated data for --quick
 def generate_clip_dataset(folder, num_classes=4, videos_per_class=8, num_frames=24, size=(36, 44), seed=0,
-                          motions=None):
+                          motions=None, **clip_options):
     """Write a small labelled video set of ``MotionClips`` (AVI files + index.json); reuse it when already there.
 
     The class is the motion (``motions``, default the first ``num_classes`` of
     ``keras_stvideo.data.motion_clips.MOTIONS``: left, right, up, down, zoom in,
     zoom out, ...), on textured drifting backgrounds with clutter and camera
     jitter. Laid out like UCF101 (``MotionClips.write``, one clip per group,
-    three splits): "split1" tests the first quarter of each class's clips.
+    three splits): "split1" tests the first quarter of each class's clips. ``clip_options`` go to
+    ``MotionClips`` (e.g. ``num_clutter=0``).
     Returns the ``VideoIndex``.
     """
     from keras_stvideo.data.motion_clips import MOTIONS, MotionClips
@@ -85,16 +129,23 @@ def generate_clip_dataset(folder, num_classes=4, videos_per_class=8, num_frames=
         raise ValueError(f"motions must name num_classes={num_classes} motions, got {motions!r}")
     if videos_per_class < 4:
         raise ValueError(f"videos_per_class must be at least 4 (split1 tests a quarter), got {videos_per_class}")
-    generator = MotionClips(frame_size=tuple(size), num_frames=num_frames, motions=motions, seed=seed)
-    generator.write(folder, clips_per_class=videos_per_class, clips_per_group=1, num_splits=3, seed=seed)
+    generator = MotionClips(frame_size=tuple(size), num_frames=num_frames, motions=motions, seed=seed,
+                            **clip_options)
+    # UCF101's file names allow 99 groups per class; groups only number the clips (they share nothing)
+    generator.write(folder, clips_per_class=videos_per_class, clips_per_group=-(-videos_per_class // 99),
+                    num_splits=3, seed=seed)
     return VideoIndex.load(index_path)
 
 
-def generate_aslan_pairs(index, out_path, folds=4, pairs_per_fold=8, seed=0):
-    """An ASLAN-format pairs file over a generated index: half same-class, half other-class pairs per fold."""
+def generate_aslan_pairs(index, out_path, folds=4, pairs_per_fold=8, seed=0, split=None, role=None):
+    """An ASLAN-format pairs file over a generated index: half same-class, half other-class pairs per fold.
+
+    The videos are the index's ``role`` videos of ``split`` (e.g. "split1", "test": videos the unsupervised
+    stage never saw, as ASLAN's are not UCF101's), or every video when ``split`` is None.
+    """
     rng = np.random.default_rng(seed)
     by_label = {}
-    for entry in index.entries:
+    for entry in (index.entries if split is None else index.entries_for(split, role)):
         by_label.setdefault(entry.label, []).append(entry.path)
     labels = sorted(by_label)
     result = []
@@ -152,7 +203,6 @@ def run_experiments(settings, out, ucf101=None, hmdb51=None, aslan=None, seed=0,
     from keras_stvideo.data.pair_mining import PairMiningDataset
     from keras_stvideo.data.video_dataset import VideoClipDataset
     from keras_stvideo.data.video_index import VideoIndex
-    from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_small
     from keras_stvideo.models.siamese_c3d.training import (fine_tune, pretrain_siamese, video_level_accuracy,
                                                            volume_sampler)
     from keras_stvideo.saving import load_model
@@ -164,7 +214,6 @@ def run_experiments(settings, out, ucf101=None, hmdb51=None, aslan=None, seed=0,
                for name, path in (("ucf101", ucf101), ("hmdb51", hmdb51)) if path is not None}
     if "ucf101" not in indexes:
         raise ValueError("the unsupervised step needs the UCF101 index (--ucf101)")
-    volume = tuple(settings.volume_shape) + (3,)
     siamese_path = out / "siamese.keras"
 
     # 1. unsupervised pre-training (section 3)
@@ -173,13 +222,13 @@ def run_experiments(settings, out, ucf101=None, hmdb51=None, aslan=None, seed=0,
         pairs = PairMiningDataset(indexes["ucf101"], settings.split, "train", settings.volume_shape,
                                   settings.positive_ratio, settings.batch_size, settings.batches_per_epoch,
                                   settings.frame_size, settings.transform_on, seed=seed)
-        tower = build_c3d_small(volume, filters=settings.filters, fc_units=settings.fc_units)
+        tower = settings.build_tower()
         started = time.time()
         progress(f"[pretrain] {settings.pretrain_epochs} epochs x {settings.batches_per_epoch} batches of "
                  f"{settings.batch_size} mined pairs from {len(pairs.entries)} videos")
         from keras_stvideo.models.siamese_c3d.siamese_model import build_siamese_c3d
 
-        model = build_siamese_c3d(tower=tower)
+        model = build_siamese_c3d(tower=tower, dropout=settings.dropout)
         model, history = pretrain_siamese(pairs, model, epochs=settings.pretrain_epochs,
                                           learning_rate=settings.pretrain_learning_rate, verbose=0,
                                           callbacks=[_EpochPrinter("pretrain", progress)])
@@ -200,7 +249,8 @@ def run_experiments(settings, out, ucf101=None, hmdb51=None, aslan=None, seed=0,
                 continue
             if test_videos is None:
                 test_videos = _load_videos(index, test, settings.frame_size)
-            data = VideoClipDataset(index, settings.split, "train", volume_sampler(settings.volume_shape),
+            data = VideoClipDataset(index, settings.split, "train",
+                                    volume_sampler(settings.volume_shape, flip=settings.finetune_flip),
                                     batch_size=settings.finetune_batch_size, frame_size=settings.frame_size,
                                     cache_size=len(train), seed=seed)
             started = time.time()
@@ -210,9 +260,10 @@ def run_experiments(settings, out, ucf101=None, hmdb51=None, aslan=None, seed=0,
                 tower = siamese.tower
             else:
                 keras.utils.set_random_seed(seed + 1)
-                tower = build_c3d_small(volume, filters=settings.filters, fc_units=settings.fc_units)
+                tower = settings.build_tower()
             classifier, history = fine_tune(data, len(index.class_names), tower=tower, epochs=settings.finetune_epochs,
                                             learning_rate=settings.finetune_learning_rate, verbose=0, seed=seed + 2,
+                                            head_initializer=settings.head_initializer,
                                             callbacks=[_EpochPrinter(step, progress)])
             accuracy = video_level_accuracy(classifier, test_videos, [e.label for e in test], settings.volume_shape,
                                             settings.test_volumes)
@@ -232,7 +283,7 @@ def run_experiments(settings, out, ucf101=None, hmdb51=None, aslan=None, seed=0,
                 tower = siamese.tower
             else:
                 keras.utils.set_random_seed(seed + 1)
-                tower = build_c3d_small(volume, filters=settings.filters, fc_units=settings.fc_units)
+                tower = settings.build_tower()
             progress(f"[{step}] 10-fold same/not-same from mean fc7 features")
             result = evaluate_aslan(tower, aslan, settings.volume_shape, settings.feature_volumes,
                                     settings.frame_size, seed=seed, progress=progress)

@@ -81,7 +81,7 @@ def video_level_accuracy(model, videos, labels, volume_shape, num_volumes=5, bat
 
 
 def fine_tune(train_data, num_classes, tower=None, epochs=1, learning_rate=1e-4, validation_data=None,
-              input_shape=None, callbacks=None, verbose=1, seed=None):
+              input_shape=None, callbacks=None, verbose=1, seed=None, head_initializer="glorot_uniform"):
     """Train a C3D classifier, from ``tower``'s weights or from scratch (Table 1: "Ours" against "C3D [27]").
 
     Args:
@@ -91,6 +91,8 @@ def fine_tune(train_data, num_classes, tower=None, epochs=1, learning_rate=1e-4,
         epochs, learning_rate: Adam's schedule (the paper gives neither for fine-tuning).
         input_shape: the volume shape when ``tower`` is None.
         seed: seeds Keras before the classifier is built, so both arms start from the same head.
+        head_initializer: fc8's kernel initialiser (``build_c3d_classifier``); "zeros" starts at the uniform
+            prediction whatever the tower's feature scale.
 
     Returns:
         ``(classifier, history)``.
@@ -99,7 +101,8 @@ def fine_tune(train_data, num_classes, tower=None, epochs=1, learning_rate=1e-4,
         keras.utils.set_random_seed(seed)
     if tower is None and input_shape is None:
         raise ValueError("input_shape is needed when no tower is given")
-    classifier = build_c3d_classifier(num_classes, input_shape=input_shape or (16, 112, 112, 3), tower=tower)
+    classifier = build_c3d_classifier(num_classes, input_shape=input_shape or (16, 112, 112, 3), tower=tower,
+                                      head_initializer=head_initializer)
     classifier.compile(optimizer=adam(learning_rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     history = classifier.fit(train_data, epochs=epochs, validation_data=validation_data, callbacks=callbacks,
                              verbose=verbose)

@@ -10,7 +10,9 @@ import pytest
 
 from keras_stvideo.data.pair_mining import PairMiningDataset
 from keras_stvideo.models.siamese_c3d import build_c3d_small, build_siamese_c3d
-from keras_stvideo.models.siamese_c3d.experiment import generate_clip_dataset, markdown_tables
+from keras_stvideo.models.siamese_c3d import comparison
+from keras_stvideo.models.siamese_c3d.experiment import (QUICK_DATA, SiameseSettings, generate_aslan_pairs,
+                                                         generate_clip_dataset, markdown_tables)
 from keras_stvideo.models.siamese_c3d.training import pretrain_siamese
 
 
@@ -19,6 +21,45 @@ def test_generated_dataset_is_an_index_with_train_and_test(tmp_path):
     assert index.counts("split1") == {"test": 3, "train": 9}
     again = generate_clip_dataset(tmp_path / "clips", num_classes=3, videos_per_class=4)  # reuses the files
     assert [e.path for e in again.entries] == [e.path for e in index.entries]
+
+
+def test_quick_settings_reuse_the_compare_recipe_and_full_settings_keep_the_paper():
+    quick = SiameseSettings.quick()
+    assert quick.filters == comparison.FILTERS and quick.fc_units == comparison.FC_UNITS
+    assert quick.dropout == comparison.DROPOUT and quick.batch_norm is comparison.BATCH_NORM
+    assert quick.frame_differences is comparison.FRAME_DIFFERENCES
+    assert quick.head_initializer == comparison.HEAD_INITIALIZER and quick.transform_on == comparison.TRANSFORM_ON
+    assert quick.pretrain_learning_rate == comparison.PRETRAIN_LEARNING_RATE
+    assert quick.finetune_learning_rate == comparison.FINETUNE_LEARNING_RATE
+    assert quick.test_volumes == comparison.TEST_VOLUMES
+    # volumes: half a clip in time, the whole frame in space (comparison.volume_shape)
+    assert quick.volume_shape == (QUICK_DATA["num_frames"] // 2,) + tuple(QUICK_DATA["size"])
+    assert quick.frame_size == tuple(QUICK_DATA["size"])
+    assert quick.finetune_flip is False  # a flipped "left" clip is a "right" one
+    paper = SiameseSettings()
+    assert paper.filters == (64, 128, 256, 256, 256) and paper.fc_units == 2048
+    assert paper.volume_shape == (16, 112, 112) and paper.dropout == 0.5
+    assert not paper.batch_norm and not paper.frame_differences and paper.finetune_flip
+
+
+def test_settings_build_the_tower_they_name():
+    quick = SiameseSettings.quick()
+    tower = quick.build_tower()
+    names = {layer.name for layer in tower.layers}
+    assert {"bn1", "fc7_bn", "frames_and_differences"} <= names
+    assert tuple(tower.input.shape[1:]) == quick.volume_shape + (3,) and tower.output.shape[-1] == quick.fc_units
+    small = SiameseSettings(volume_shape=(4, 16, 16), filters=(4, 4, 4, 4, 4), fc_units=8).build_tower()
+    assert not {"bn1", "frames_and_differences"} & {layer.name for layer in small.layers}
+
+
+def test_aslan_pairs_can_be_drawn_from_the_test_videos_only(tmp_path):
+    index = generate_clip_dataset(tmp_path / "clips", num_classes=3, videos_per_class=8, num_frames=12, size=(20, 24))
+    path = generate_aslan_pairs(index, tmp_path / "pairs.json", folds=3, pairs_per_fold=4, split="split1",
+                                role="test")
+    test = {str(e.path) for e in index.entries_for("split1", "test")}
+    folds = json.loads(path.read_text())["folds"]
+    assert len(folds) == 3 and all(len(fold) == 4 for fold in folds)
+    assert {v for fold in folds for a, b, _ in fold for v in (a, b)} <= test
 
 
 @pytest.mark.slow
@@ -64,7 +105,7 @@ def test_quick_reproduction_end_to_end_and_resume(tmp_path):
     assert again.returncode == 0
     assert "[pretrain]" not in again.stdout and "[finetune" not in again.stdout
     # other settings in the same folder: a clear error
-    other = reproduce(tmp_path, "--transform-on", "negative")
+    other = reproduce(tmp_path, "--transform-on", "both")  # --quick mines with "negative" (comparison.py's recipe)
     assert other.returncode != 0 and "other settings" in other.stderr
 
 
