@@ -1,4 +1,4 @@
-"""ASLAN same/not-same evaluation (paper 004, Table 3 and Fig. 5; Kliper-Gross et al. 2012's protocol).
+"""ASLAN same/not-same evaluation (Paul et al. 2018, Table 3 and Fig. 5; Kliper-Gross et al. 2012's protocol).
 
 ASLAN's benchmark ("View 2") is 10 folds of video pairs, each pair labelled
 same (1) or not-same (0) action. The protocol: 10-fold cross-validation, train
@@ -20,7 +20,7 @@ import pathlib
 
 import numpy as np
 
-PAPER_TABLE3 = {  # Table 3, paper 004: accuracy and AUC (%)
+PAPER_TABLE3 = {  # Table 3, Paul et al. 2018: accuracy and AUC (%)
     "C3D [27]": (57.3, 67.2), "HOG [13]": (56.6, 61.6), "HOF [13]": (56.8, 58.5), "HNF [13]": (58.9, 62.1),
     "Ours": (63.5, 69.3),
 }
@@ -88,7 +88,7 @@ def ten_fold_evaluation(fold_scores, fold_labels):
     accuracies, aucs, thresholds = [], [], []
     for k in range(len(fold_scores)):
         train_scores = np.concatenate([np.ravel(s) for i, s in enumerate(fold_scores) if i != k])
-        train_labels = np.concatenate([np.ravel(l) for i, l in enumerate(fold_labels) if i != k])
+        train_labels = np.concatenate([np.ravel(labels) for i, labels in enumerate(fold_labels) if i != k])
         threshold = best_threshold(train_labels, train_scores)
         test_scores, test_labels = np.ravel(fold_scores[k]), np.ravel(fold_labels[k]).astype(bool)
         accuracies.append(float(np.mean((test_scores >= threshold) == test_labels)))
@@ -136,5 +136,5 @@ def evaluate_aslan(tower, pairs_path, volume_shape=None, num_volumes=10, frame_s
     fold_labels = [np.array([same for _, _, same in fold]) for fold in folds]
     result = ten_fold_evaluation(fold_scores, fold_labels)
     result["scores"] = [s.tolist() for s in fold_scores]
-    result["labels"] = [l.tolist() for l in fold_labels]
+    result["labels"] = [labels.tolist() for labels in fold_labels]
     return result

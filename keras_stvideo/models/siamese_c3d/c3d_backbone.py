@@ -1,7 +1,7 @@
-"""The smaller C3D of Tran et al. 2015 (paper 004's reference [27]), the tower T of Paul et al. 2018's Eq. 1.
+"""The smaller C3D of Tran et al. 2015 (Paul et al. 2018's reference [27]), the tower T of Paul et al. 2018's Eq. 1.
 
 Layout, from Tran et al. 2015 section 3.1 ("Common network settings"), the
-network paper 004 section 2 calls "the smaller C3D network defined in their paper":
+network Paul et al. 2018 section 2 calls "the smaller C3D network defined in their paper":
 
 ====================  ==========================================================
 input                 16 x 112 x 112 x 3 crops (3.1: "3 x 16 x 112 x 112")
@@ -11,7 +11,7 @@ pool1                 max pooling 1 x 2 x 2, stride 1 x 2 x 2 ("not to merge the
                       temporal signal too early")
 pool2 .. pool5        max pooling 2 x 2 x 2, stride 2
 fc6, fc7              2048 units each, ReLU (3.1: "The two fully connected layers
-                      have 2048 outputs"), dropout 0.5 (paper 004 section 2)
+                      have 2048 outputs"), dropout 0.5 (Paul et al. 2018 section 2)
 ====================  ==========================================================
 
 Input volumes are in [0, 1] (what ``PairMiningDataset`` and ``volume_sampler``
@@ -19,7 +19,7 @@ serve); a first ``Rescaling`` maps them to [-1, 1], standing in for C3D's
 mean-clip subtraction. Without it, training from [0, 1] inputs stalls at the
 initial loss (all ReLU inputs positive and small).
 
-fc7's 2048-d output is the feature f = T(x) (paper 004 section 2, "feature
+fc7's 2048-d output is the feature f = T(x) (Paul et al. 2018 section 2, "feature
 vectors f^1, f^2 in R^2048"; section 3 extracts it as "fc7"). Pooling rounds up
 (``padding="same"``), as Caffe, in which C3D was written, does: pool5 maps 7 x 7
 to 4 x 4 at 112 x 112 input, as in the released C3D.
@@ -29,7 +29,7 @@ import keras
 from keras import layers
 
 C3D_SMALL_FILTERS = (64, 128, 256, 256, 256)  # Tran et al. 2015, section 3.1
-C3D_SMALL_FC_UNITS = 2048  # Tran et al. 2015, section 3.1; paper 004 section 2 (f in R^2048)
+C3D_SMALL_FC_UNITS = 2048  # Tran et al. 2015, section 3.1; Paul et al. 2018 section 2 (f in R^2048)
 # He et al. 2015's ReLU initialisation. Keras' default (Glorot uniform) halves the activations' variance at
 # every ReLU layer of this normalisation-free stack: measured on 8 x 16 x 16 volumes, the activations' std
 # fell from 0.51 (input) to 0.003 (fc7), a third of fc7's units silent, and 64 clips were not fitted in
@@ -40,7 +40,8 @@ KERNEL_INITIALIZER = "he_normal"
 def _check_shape(input_shape):
     input_shape = tuple(input_shape)
     if len(input_shape) != 4 or any(not isinstance(d, int) or d < 1 for d in input_shape):
-        raise ValueError(f"input_shape must be (frames, height, width, channels) positive integers, got {input_shape!r}")
+        raise ValueError(f"input_shape must be (frames, height, width, channels) positive integers, "
+                         f"got {input_shape!r}")
     return input_shape
 
 
@@ -54,7 +55,7 @@ def build_c3d_small(input_shape=(16, 112, 112, 3), filters=C3D_SMALL_FILTERS, fc
             as in Tran et al. 2015 section 3.1. Smaller shapes are for tests.
         filters: filters of conv1..conv5 (64, 128, 256, 256, 256).
         fc_units: units of fc6 and fc7 (2048).
-        dropout: dropout after fc6 and fc7 (0.5, paper 004 section 2).
+        dropout: dropout after fc6 and fc7 (0.5, Paul et al. 2018 section 2).
         kernel_initializer: of every convolution and fc layer; "he_normal" (the default, see
             ``KERNEL_INITIALIZER``) keeps the ReLU activations' scale through the normalisation-free stack.
         batch_norm: batch normalisation between each convolution / fc6 / fc7 and its ReLU (not in C3D;
@@ -112,7 +113,7 @@ def _differences(frames):
 
 def build_c3d_classifier(num_classes, input_shape=(16, 112, 112, 3), tower=None, dropout=0.5,
                          head_initializer="glorot_uniform", name="c3d_classifier"):
-    """A C3D action classifier: the small C3D tower and a softmax over ``num_classes`` (paper 004 Table 1).
+    """A C3D action classifier: the small C3D tower and a softmax over ``num_classes`` (Paul et al. 2018 Table 1).
 
     With ``tower`` given (a trained ``build_c3d_small`` model, e.g. ``siamese.tower``)
     the classifier's tower starts from a copy of its weights ("Ours" in Table 1);

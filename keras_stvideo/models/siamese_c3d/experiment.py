@@ -1,4 +1,4 @@
-"""The experiments of paper 004 (Table 1, Table 3) on a user's data or on generated clips (``--quick``).
+"""The experiments of Paul et al. 2018 (Table 1, Table 3) on a user's data or on generated clips (``--quick``).
 
 Steps, each recorded in ``OUT/state.json`` once finished so that the same command
 run again resumes after the last finished step (the pre-trained Siamese model is
@@ -23,7 +23,7 @@ import numpy as np
 from keras_stvideo.utils.atomic import atomic_path
 from keras_stvideo.utils.results import write_results
 
-PAPER_TABLE1 = {  # Table 1, paper 004: accuracy (%); "C3D [27]" = random initialisation, "Ours" = pre-trained
+PAPER_TABLE1 = {  # Table 1, Paul et al. 2018: accuracy (%); "C3D [27]" = random initialisation, "Ours" = pre-trained
     "hmdb51": {"Chance": 1.9, "C3D [27]": 19.2, "STIP [24]": 20.0, "TCH [18]": 15.9, "IM [6]": 16.3,
                "OP [29]": 15.6, "S&L [17]": 18.1, "Ours": 20.6},
     "ucf101": {"Chance": 1.0, "C3D [27]": 44.1, "STIP [24]": 43.9, "TCH [18]": 45.4, "IM [6]": 45.7,
@@ -308,7 +308,7 @@ class _EpochPrinter:
 
 
 def markdown_tables(results):
-    """Table 1 and Table 3 of paper 004 beside the measured values."""
+    """Table 1 and Table 3 of Paul et al. 2018 beside the measured values."""
     lines = ["Table 1 (accuracy %): paper vs measured", "",
              "| dataset | init | paper | measured | chance (measured data) |", "|---|---|---|---|---|"]
     for name in ("hmdb51", "ucf101"):
@@ -336,7 +336,7 @@ def markdown_tables(results):
 
 
 def save_results(results, out, settings, seed, note=""):
-    payload = {"paper": "Paul, Roy & Roy-Chowdhury 2018 (paper 004)", "settings": dataclasses.asdict(settings),
+    payload = {"paper": "Paul, Roy & Roy-Chowdhury 2018", "settings": dataclasses.asdict(settings),
                "seed": seed, "note": note, "results": results,
                "paper_table1": PAPER_TABLE1}
     return write_results(out, payload, f"# Siamese C3D reproduction\n\n{note}\n\n{markdown_tables(results)}")

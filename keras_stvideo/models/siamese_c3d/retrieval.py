@@ -1,4 +1,4 @@
-"""Nearest-neighbour video retrieval with learned features (paper 004, section 3, Fig. 4).
+"""Nearest-neighbour video retrieval with learned features (Paul et al. 2018, section 3, Fig. 4).
 
 Each video is described by the mean of the tower's fc7 features over 10 random
 s-t volumes ("we extract 10 random s-t volumes ... fc7 layer followed by mean
@@ -26,7 +26,8 @@ def cosine_similarity(queries, gallery):
     """(Q, G) cosine similarities between the rows of ``queries`` and of ``gallery`` (a zero row scores 0)."""
     queries, gallery = np.asarray(queries, np.float64), np.asarray(gallery, np.float64)
     if queries.ndim != 2 or gallery.ndim != 2 or queries.shape[1] != gallery.shape[1]:
-        raise ValueError(f"queries and gallery must be (Q, D) and (G, D) arrays, got {queries.shape} and {gallery.shape}")
+        raise ValueError(f"queries and gallery must be (Q, D) and (G, D) arrays, "
+                         f"got {queries.shape} and {gallery.shape}")
     qn = np.linalg.norm(queries, axis=1, keepdims=True)
     gn = np.linalg.norm(gallery, axis=1, keepdims=True)
     return (queries / np.where(qn == 0, 1, qn)) @ (gallery / np.where(gn == 0, 1, gn)).T

@@ -1,4 +1,4 @@
-"""The Siamese C3D of Paul et al. 2018 (paper 004, section 2) and its training step.
+"""The Siamese C3D of Paul et al. 2018 (section 2) and its training step.
 
 ``SiameseC3D`` is a ``keras.Model`` subclass: the shared tower T on both volumes,
 concatenation (2 x 2048 = 4096), fc 64 with dropout 0.5, fc 1 (the score t).
@@ -28,14 +28,14 @@ from keras import layers, ops
 from keras_stvideo.training.distribution import replica_sum, replicas_in_sync
 from keras_stvideo.training.losses import check_pair_labels, class_balanced_hinge_sums, frobenius_norm
 
-REGULARIZATION = 0.0005  # lambda in Eq. 2 (paper 004, section 2)
+REGULARIZATION = 0.0005  # lambda in Eq. 2 (Paul et al. 2018, section 2)
 HEAD_UNITS = 64  # "output of first fc layer in R^64" (section 2)
 DROPOUT = 0.5  # "dropout of 0.5 in the fc layers, except the final output layer" (section 2)
 
 
 @keras.saving.register_keras_serializable(package="keras_stvideo")
 class SiameseC3D(keras.Model):
-    """Siamese network on two volumes with Eq. 2's class-balanced hinge training step (paper 004, section 2).
+    """Siamese network on two volumes with Eq. 2's class-balanced hinge training step (Paul et al. 2018, section 2).
 
     Args:
         tower: the shared feature model T (``build_c3d_small``): volumes -> (B, 2048).
@@ -132,7 +132,7 @@ class SiameseC3D(keras.Model):
         self.regularization_tracker.update_state(penalty)
         extra = penalty
         if self.losses:
-            extra = extra + ops.sum(ops.stack([ops.cast(l, penalty.dtype) for l in self.losses]))
+            extra = extra + ops.sum(ops.stack([ops.cast(loss, penalty.dtype) for loss in self.losses]))
         # Under a TensorFlow strategy the replicas' losses are summed: each adds its share of the hinge terms
         # and 1/replicas of the batch-independent terms (1 replica, and always on JAX and PyTorch: the whole loss).
         return positive + negative + extra / replicas_in_sync()
@@ -185,7 +185,7 @@ class SiameseC3D(keras.Model):
 
 def build_siamese_c3d(input_shape=(16, 112, 112, 3), tower=None, head_units=HEAD_UNITS, dropout=DROPOUT,
                       regularization=REGULARIZATION, regularize="kernels", name="siamese_c3d"):
-    """The Siamese C3D of paper 004, section 2, built and ready to compile.
+    """The Siamese C3D of Paul et al. 2018, section 2, built and ready to compile.
 
     Args:
         input_shape: shape of one volume (16, 112, 112, 3); ignored when ``tower`` is given.

@@ -1,4 +1,4 @@
-"""Unsupervised pre-training and supervised fine-tuning for the Siamese C3D (paper 004, section 3).
+"""Unsupervised pre-training and supervised fine-tuning for the Siamese C3D (Paul et al. 2018, section 3).
 
 * ``pretrain_siamese``: Adam on mined pairs (``PairMiningDataset``: batch 10, 30% positives).
 * ``ClipDataset`` / ``volume_sampler``: labelled 16 x 112 x 112 volumes for the classifier.
@@ -72,7 +72,8 @@ def video_volumes(video, volume_shape, num_volumes=10, rng=None):
 
 
 def video_level_accuracy(model, videos, labels, volume_shape, num_volumes=5, batch_size=20):
-    """Accuracy of the class with the highest mean softmax over ``num_volumes`` evenly spaced centre volumes per video."""
+    """Accuracy of the class with the highest mean softmax over ``num_volumes`` evenly spaced centre volumes per
+    video."""
     correct = 0
     for video, label in zip(videos, labels):
         scores = model.predict(video_volumes(video, volume_shape, num_volumes), batch_size=batch_size, verbose=0)

@@ -1,5 +1,5 @@
-"""ASLAN same/not-same (paper 004, Table 3, Fig. 5): ROC and AUC against brute force, the 10-fold protocol, and the
-data script plus evaluation on a generated copy in the split-file format."""
+"""ASLAN same/not-same (Paul et al. 2018, Table 3, Fig. 5): ROC and AUC against brute force, the 10-fold protocol,
+and the data script plus evaluation on a generated copy in the split-file format."""
 
 import subprocess
 import sys
@@ -42,7 +42,7 @@ def test_auc_equals_the_mann_whitney_statistic_with_ties():
 def test_ten_fold_protocol_thresholds_on_the_other_folds():
     rng = np.random.default_rng(1)
     labels = [rng.integers(0, 2, 60) for _ in range(10)]
-    scores = [l + rng.normal(scale=0.8, size=60) for l in labels]
+    scores = [fold + rng.normal(scale=0.8, size=60) for fold in labels]
     result = ten_fold_evaluation(scores, labels)
     assert len(result["fold_accuracies"]) == 10
     k = 3

@@ -1,4 +1,5 @@
-"""The Siamese C3D's training step (``compute_loss`` + ``compute_metrics``) under ``model.fit`` on every installed backend.
+"""The Siamese C3D's training step (``compute_loss`` + ``compute_metrics``) under ``model.fit`` on every installed
+backend.
 
 Each backend runs ``backend_fit_check.py`` in a subprocess with KERAS_BACKEND set,
 because Keras fixes its backend at import; a backend whose package is missing

@@ -12,7 +12,7 @@ from keras_stvideo.training.losses import (
 
 
 def numpy_eq2(y, t, weights=(), lam=0.0):
-    """sum_i C_i max(0, 1 - t_i y_i) + lam ||W||_F, C_i = 1/N_p or 1/N_n (paper 004, Eq. 2)."""
+    """sum_i C_i max(0, 1 - t_i y_i) + lam ||W||_F, C_i = 1/N_p or 1/N_n (Paul et al. 2018, Eq. 2)."""
     y, t = np.asarray(y, float).ravel(), np.asarray(t, float).ravel()
     n_p, n_n = np.sum(y > 0), np.sum(y < 0)
     c = np.where(y > 0, 1.0 / n_p, 1.0 / n_n)

@@ -1,4 +1,4 @@
-"""Nearest-neighbour retrieval (paper 004, Fig. 4): cosine top-k, and a planted duplicate found first."""
+"""Nearest-neighbour retrieval (Paul et al. 2018, Fig. 4): cosine top-k, and a planted duplicate found first."""
 
 import numpy as np
 import pytest

@@ -12,10 +12,10 @@ SMALL = (4, 16, 16, 3)
 
 def test_c3d_small_layout_and_parameter_count():
     tower = build_c3d_small()  # Tran et al. 2015 section 3.1, at 16 x 112 x 112 x 3
-    convs = [l for l in tower.layers if isinstance(l, keras.layers.Conv3D)]
+    convs = [layer for layer in tower.layers if isinstance(layer, keras.layers.Conv3D)]
     assert [c.filters for c in convs] == [64, 128, 256, 256, 256]
     assert all(c.kernel_size == (3, 3, 3) for c in convs)
-    pools = [l.pool_size for l in tower.layers if isinstance(l, keras.layers.MaxPooling3D)]
+    pools = [layer.pool_size for layer in tower.layers if isinstance(layer, keras.layers.MaxPooling3D)]
     assert pools == [(1, 2, 2)] + [(2, 2, 2)] * 4
     assert tower.get_layer("pool5").output.shape[1:] == (1, 4, 4, 256)
     assert tower.output.shape[1:] == (2048,)
