@@ -113,6 +113,17 @@ def fstcn_test_starts(num_frames, num_clips=5, clip_length=5, stride=5, diff_off
     return np.linspace(0, num_frames - span, num_clips).round().astype(int)
 
 
+def _crop_and_flip(clip, rng, crop_size, flip):
+    """The same random crop (when ``crop_size``) and horizontal flip (probability 1/2, when ``flip``) on every
+    frame of ``clip``, drawn from ``rng`` in that order."""
+    if crop_size is not None:
+        top, left = random_crop_box(rng, clip.shape[1], clip.shape[2], crop_size)
+        clip = clip[:, top : top + crop_size, left : left + crop_size]
+    if flip and rng.random() < 0.5:
+        clip = clip[:, :, ::-1]
+    return np.ascontiguousarray(clip)
+
+
 def sample_consecutive_clip(video, rng, num_frames=10, crop_size=None, flip=False):
     """K consecutive frames from a random start (TeSNet, section 3.1), with an optional random crop and flip."""
     video = _check_video(video)
@@ -120,12 +131,7 @@ def sample_consecutive_clip(video, rng, num_frames=10, crop_size=None, flip=Fals
         raise ValueError(f"video has {video.shape[0]} frames, fewer than the {num_frames} requested")
     start = int(rng.integers(0, video.shape[0] - num_frames + 1))
     clip = video[start : start + num_frames]
-    if crop_size is not None:
-        top, left = random_crop_box(rng, clip.shape[1], clip.shape[2], crop_size)
-        clip = clip[:, top : top + crop_size, left : left + crop_size]
-    if flip and rng.random() < 0.5:
-        clip = clip[:, :, ::-1]
-    return np.ascontiguousarray(clip)
+    return _crop_and_flip(clip, rng, crop_size, flip)
 
 
 def uniform_test_clips(num_video_frames, num_frames=10, num_clips=20):
@@ -233,12 +239,7 @@ def read_consecutive_clip(path, rng, num_frames=10, crop_size=None, flip=False, 
         raise ValueError(f"video {path} has {frames} frames, fewer than the {num_frames} requested")
     start = int(rng.integers(0, frames - num_frames + 1))
     clip = _read(path, np.arange(start, start + num_frames), size, offset)
-    if crop_size is not None:
-        top, left = random_crop_box(rng, clip.shape[1], clip.shape[2], crop_size)
-        clip = clip[:, top : top + crop_size, left : left + crop_size]
-    if flip and rng.random() < 0.5:
-        clip = clip[:, :, ::-1]
-    return np.ascontiguousarray(clip)
+    return _crop_and_flip(clip, rng, crop_size, flip)
 
 
 def read_test_clips(path, starts, clip_indices, size=None, frame_range=None):

@@ -18,26 +18,14 @@ from keras_stvideo.data.samplers import (
 from keras_stvideo.data.video import count_frames, read_frames, read_video, resize_frames
 from keras_stvideo.data.video_dataset import VideoClipDataset
 from keras_stvideo.data.video_index import VideoEntry, VideoIndex
-from tests.data.video_files import pattern_video, truncated_copy, write_faststart_mp4, write_mjpeg_avi
+from tests.data.video_files import (
+    pattern_video, truncated_copy, write_faststart_mp4, write_mjpeg_avi, write_pyav_video,
+)
 
 
 def write_gop_video(path, frames, codec="mpeg4", gop=8):
     """A video with a keyframe every ``gop`` frames (B-frames too with libx264), written with PyAV."""
-    import av
-
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream(codec, rate=25)
-        stream.height, stream.width = frames.shape[1:3]
-        stream.pix_fmt = "yuv420p"
-        stream.codec_context.gop_size = gop
-        if codec == "mpeg4":
-            stream.bit_rate = 2_000_000
-        for frame in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
+    return write_pyav_video(path, frames, codec, gop=gop, bit_rate=2_000_000 if codec == "mpeg4" else None)
 
 
 def plain_decode(path):

@@ -35,22 +35,32 @@ def write_mjpeg_avi(path, frames, fps=25):
     return path
 
 
-def write_faststart_mp4(path, frames, fps=25):
-    """An H.264 MP4 with its header (moov, frame count included) at the front, as streamed files have."""
+def write_pyav_video(path, frames, codec="libx264", fps=25, gop=None, bit_rate=None, options=None):
+    """A video written frame by frame with PyAV: ``gop`` sets the keyframe interval (B-frames too with libx264),
+    ``options`` the container's (e.g. ``{"movflags": "faststart"}``)."""
     import av
 
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as container:
-        stream = container.add_stream("libx264", rate=fps)
+    with av.open(str(path), "w", options=options or {}) as container:
+        stream = container.add_stream(codec, rate=fps)
         stream.height, stream.width = frames.shape[1:3]
         stream.pix_fmt = "yuv420p"
+        if gop is not None:
+            stream.codec_context.gop_size = gop
+        if bit_rate is not None:
+            stream.bit_rate = bit_rate
         for frame in frames:
             for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
     return path
+
+
+def write_faststart_mp4(path, frames, fps=25):
+    """An H.264 MP4 with its header (moov, frame count included) at the front, as streamed files have."""
+    return write_pyav_video(path, frames, "libx264", fps, options={"movflags": "faststart"})
 
 
 def truncated_copy(path, fraction, name=None):
