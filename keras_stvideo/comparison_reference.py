@@ -17,10 +17,10 @@ def build_reference(input_shape, num_classes):
     """The reference clip model: (T, H, W, 3) clips in [0, 1] -> class probabilities."""
     import keras
 
+    from keras_stvideo.models.frame_differences import frame_differences
+
     clips = keras.Input(tuple(input_shape), name="clip")
-    frames = keras.layers.Cropping3D(((1, 0), (0, 0), (0, 0)), name="frames_after_the_first")(clips)
-    earlier = keras.layers.Cropping3D(((0, 1), (0, 0), (0, 0)), name="frames_before_the_last")(clips)
-    differences = keras.layers.Subtract(name="differences")([frames, earlier])
+    frames, differences = frame_differences(clips)
     x = keras.layers.Concatenate(name="frames_and_differences")([frames, differences])
     x = keras.layers.Conv3D(16, 3, activation="relu", padding="same", name="conv1")(x)
     x = keras.layers.MaxPooling3D((1, 2, 2), name="pool1")(x)

@@ -9,6 +9,7 @@ Example:
     >>> model = keras_stvideo.load_model("dcn_lstm.keras")  # doctest: +SKIP
 """
 
+import functools
 import importlib
 import pathlib
 
@@ -16,6 +17,7 @@ _PACKAGE_ROOT = pathlib.Path(__file__).resolve().parent
 _REGISTERS = "register_keras_serializable("
 
 
+@functools.cache
 def registering_modules():
     """The modules of the package whose source registers a class with Keras, found by reading the files (no
     hand-kept list: a class registered where it is defined is found wherever it lives), in a stable order."""

@@ -5,6 +5,11 @@ import numpy as np
 from keras import ops
 
 
+def _block_bounds(frames, squeezed_frames):
+    """The first frame of each of the D blocks of consecutive frames, and K at the end: D + 1 integers."""
+    return np.linspace(0, frames, squeezed_frames + 1).round().astype(int)
+
+
 def block_indicator_basis(frames, squeezed_frames):
     """A column-independent K x D start for A: column d is 1 on the d-th block of consecutive frames, 0 elsewhere.
 
@@ -13,7 +18,7 @@ def block_indicator_basis(frames, squeezed_frames):
     ``A Y`` repeats each block's mean over its frames.
     """
     basis = np.zeros((frames, squeezed_frames), dtype="float32")
-    bounds = np.linspace(0, frames, squeezed_frames + 1).round().astype(int)
+    bounds = _block_bounds(frames, squeezed_frames)
     for d in range(squeezed_frames):
         basis[bounds[d] : bounds[d + 1], d] = 1.0
     return basis
@@ -49,7 +54,7 @@ def ramp_basis(frames, squeezed_frames):
     per-frame scores can tell a motion from its reversal.
     """
     basis = np.zeros((frames, squeezed_frames), dtype="float64")
-    bounds = np.linspace(0, frames, squeezed_frames + 1).round().astype(int)
+    bounds = _block_bounds(frames, squeezed_frames)
     for d in range(squeezed_frames):
         ramp = np.arange(1, bounds[d + 1] - bounds[d] + 1, dtype="float64")
         basis[bounds[d] : bounds[d + 1], d] = ramp * ramp.sum() / np.square(ramp).sum()

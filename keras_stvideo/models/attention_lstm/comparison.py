@@ -34,6 +34,7 @@ def build_model(input_shape, num_classes):
     import keras
 
     from keras_stvideo.models.attention_lstm.frame_encoders import FEATURES_LAYER, build_cnn_lstm, build_lenet
+    from keras_stvideo.models.frame_differences import frame_differences
 
     frames_in, height, width, channels = tuple(input_shape)
     clips = keras.Input(tuple(input_shape), name="clip")
@@ -41,11 +42,9 @@ def build_model(input_shape, num_classes):
     if CENTRE_FRAMES:
         x = keras.layers.Rescaling(1.0, offset=-0.5, name="centre")(x)
     if FRAME_DIFFERENCES:
-        later = keras.layers.Cropping3D(((1, 0), (0, 0), (0, 0)), name="frames_after_the_first")
-        earlier = keras.layers.Cropping3D(((0, 1), (0, 0), (0, 0)), name="frames_before_the_last")
-        differences = keras.layers.Subtract(name="differences")([later(clips), earlier(clips)])
+        later, differences = frame_differences(x)  # centring cancels in the differences
         differences = keras.layers.Rescaling(DIFFERENCE_SCALE, name="scale_differences")(differences)
-        x = keras.layers.Concatenate(name="frames_and_differences")([later(x), differences])
+        x = keras.layers.Concatenate(name="frames_and_differences")([later, differences])
         frames, channels = frames_in - 1, 2 * channels
     lenet = build_lenet(input_shape=(height, width, channels), feature_units=FEATURE_UNITS)
     if GLOBAL_POOLING:

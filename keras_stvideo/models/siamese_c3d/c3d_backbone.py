@@ -28,6 +28,8 @@ to 4 x 4 at 112 x 112 input, as in the released C3D.
 import keras
 from keras import layers
 
+from keras_stvideo.models.frame_differences import frame_differences
+
 C3D_SMALL_FILTERS = (64, 128, 256, 256, 256)  # Tran et al. 2015, section 3.1
 C3D_SMALL_FC_UNITS = 2048  # Tran et al. 2015, section 3.1; Paul et al. 2018 section 2 (f in R^2048)
 # He et al. 2015's ReLU initialisation. Keras' default (Glorot uniform) halves the activations' variance at
@@ -105,9 +107,7 @@ def build_c3d_small(input_shape=(16, 112, 112, 3), filters=C3D_SMALL_FILTERS, fc
 
 def _differences(frames):
     """``frames[t] - frames[t - 1]`` along the time axis, zero at t = 0 (as many frames as the input)."""
-    later = layers.Cropping3D(((1, 0), (0, 0), (0, 0)), name="frames_after_the_first")(frames)
-    earlier = layers.Cropping3D(((0, 1), (0, 0), (0, 0)), name="frames_before_the_last")(frames)
-    differences = layers.Subtract(name="differences")([later, earlier])
+    _, differences = frame_differences(frames)
     return layers.ZeroPadding3D(((1, 0), (0, 0), (0, 0)), name="no_difference_at_the_start")(differences)
 
 

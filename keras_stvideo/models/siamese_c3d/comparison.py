@@ -31,7 +31,6 @@ BATCH_NORM = True  # batch normalisation in the tower (not in C3D)
 FRAME_DIFFERENCES = True  # conv1 also sees each frame's difference from the previous one (not in C3D)
 TRANSFORM_ON = "negative"  # which pairs' second volume gets F1 / F2 (sample_volume_pairs' transform_on)
 TEST_VOLUMES = 3
-LAST_RUN = {}  # the last train()'s per-stage Keras histories, for diagnostics
 
 
 def downsample(clips, batch_size=64, factor=None):
@@ -86,7 +85,6 @@ def train(task):
     t0, y0, x0 = volume_shape(videos)
     budget = task.epochs * len(videos)  # clip-epochs: a mined pair or a fine-tuning volume costs one
     pairs = max(int(round(PRETRAIN_SHARE * budget)), task.batch_size)
-    LAST_RUN.clear()
 
     # Stage 1: unsupervised. Labels are not read; batches keep Algorithm 1's positive ratio (no shuffling).
     tower = build_c3d_small((t0, y0, x0, 3), filters=FILTERS, fc_units=FC_UNITS, dropout=DROPOUT,
@@ -94,8 +92,7 @@ def train(task):
     siamese = build_siamese_c3d(tower=tower, dropout=DROPOUT)
     siamese.compile(optimizer=adam(PRETRAIN_LEARNING_RATE))
     first, second, y = mine_pairs(videos, pairs, task.batch_size, rng)
-    history = siamese.fit((first, second), y, batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0,
-                          callbacks=[_BatchLog(LAST_RUN.setdefault("pretrain", []))])
+    siamese.fit((first, second), y, batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0)
     del first, second
 
     # Stage 2: supervised fine-tuning of a C3D classifier initialised from the tower.
@@ -104,14 +101,12 @@ def train(task):
                   metrics=["accuracy"])
     labels = np.asarray(task.y_train)
     remaining = max(budget - pairs, task.batch_size)
-    finetune_log = LAST_RUN.setdefault("finetune", [])
     while remaining > 0:
         rows = rng.permutation(len(videos))[:remaining]
         starts = rng.integers(0, videos.shape[1] - t0 + 1, size=len(rows))
         model.fit(volumes_at(videos[rows], starts, t0), labels[rows], batch_size=task.batch_size, epochs=1,
-                  verbose=0, callbacks=[_BatchLog(finetune_log)])
+                  verbose=0)
         remaining -= len(rows)
-    del history
 
     def predict(clips):
         small = downsample(np.asarray(clips))
@@ -125,13 +120,3 @@ def train(task):
 
     return model, predict
 
-
-def _BatchLog(log):
-    """A Keras callback appending each batch's logs (running means over the fit call) to ``log``."""
-    import keras
-
-    class BatchLog(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            log.append({k: float(v) for k, v in (logs or {}).items()})
-
-    return BatchLog()

@@ -113,9 +113,7 @@ def compile_recipe(model, optimizer=None):
     if optimizer == "sgd":
         return compile_tesnet(model, "rgb", LEARNING_RATE)
     if optimizer == "adam":
-        model.compile(optimizer=keras.optimizers.Adam(ADAM_LEARNING_RATE),
-                      loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"], jit_compile=False)
-        return model
+        return compile_tesnet(model, optimizer=keras.optimizers.Adam(ADAM_LEARNING_RATE))
     raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
 
 

@@ -25,6 +25,7 @@ from keras_stvideo.models.tesnet.frame_layers import BatchToFrames, FrameConsens
 ENDPOINTS = ("input", "Conv2d_1a_3x3", "Conv2d_4a_3x3", "Block_A", "Block_B")
 
 # Table 1: setting -> ((end point, D_i), ...); M = 1 for settings 1 and 2, M = 2 for 3, 4 and 5.
+CONSENSUSES = ("average", "concat", "fuse")  # how the top D frames meet (build_tesnet's consensus)
 TABLE1_PLACEMENTS = {
     1: (("input", 3),),
     2: (("input", 1),),
@@ -198,6 +199,8 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
         raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must lie in [0, 1), got {dropout!r}")
+    if consensus not in CONSENSUSES:
+        raise ValueError(f"consensus must be 'average', 'concat' or 'fuse', got {consensus!r}")
     top_frames = _check_frames(frames, placements)
     custom = backbone is not None
     if custom:
@@ -238,39 +241,24 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
         trunk.name = "backbone"
     else:
         trunk = backbone
-    features = trunk(x)
+    x = trunk(x)
     if consensus == "fuse":
         # the D frames' feature maps side by side on the channels, combined position by position by one conv
-        x = BatchToFrames(top_frames, name="frame_maps")(features)
-        x = FramesToChannels(name="maps_on_channels")(x)
-        x = keras.layers.Conv2D(features.shape[-1], 3, padding="same", use_bias=False, name="fuse_conv")(x)
+        channels = x.shape[-1]
+        x = FramesToChannels(name="maps_on_channels")(BatchToFrames(top_frames, name="frame_maps")(x))
+        x = keras.layers.Conv2D(channels, 3, padding="same", use_bias=False, name="fuse_conv")(x)
         x = keras.layers.BatchNormalization(name="fuse_bn")(x)
         x = keras.layers.Activation("relu", name="fuse_ac")(x)
-        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = keras.layers.Dropout(dropout, name="dropout")(x)
-        x = keras.layers.Dense(num_classes, name="logits")(x)
-        outputs = keras.layers.Activation("softmax", dtype="float32", name="predictions")(x)
-        return _finish(keras.Model(inputs, outputs, name=name), weight_decay, batchnorm_momentum)
-    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(features)
-    if consensus == "average":
-        x = keras.layers.Dropout(dropout, name="dropout")(x)
-        x = keras.layers.Dense(num_classes, name="logits")(x)
-        x = BatchToFrames(top_frames, name="frame_logits")(x)
-        x = FrameConsensus(name="consensus")(x)
-    elif consensus == "concat":
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if consensus == "concat":
         # the D frames' pooled features side by side, in time order, into one classifier
-        x = BatchToFrames(top_frames, name="frame_features")(x)
-        x = keras.layers.Flatten(name="concat_frames")(x)
-        x = keras.layers.Dropout(dropout, name="dropout")(x)
-        x = keras.layers.Dense(num_classes, name="logits")(x)
-    else:
-        raise ValueError(f"consensus must be 'average', 'concat' or 'fuse', got {consensus!r}")
+        x = keras.layers.Flatten(name="concat_frames")(BatchToFrames(top_frames, name="frame_features")(x))
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    x = keras.layers.Dense(num_classes, name="logits")(x)
+    if consensus == "average":
+        x = FrameConsensus(name="consensus")(BatchToFrames(top_frames, name="frame_logits")(x))
     outputs = keras.layers.Activation("softmax", dtype="float32", name="predictions")(x)
-    return _finish(keras.Model(inputs, outputs, name=name), weight_decay, batchnorm_momentum)
-
-
-def _finish(model, weight_decay, batchnorm_momentum):
-    """Eq. 6's weight decay on the kernels and the batch-norm momentum, on every layer of ``model``."""
+    model = keras.Model(inputs, outputs, name=name)
     _add_weight_decay(model, weight_decay)
     if batchnorm_momentum is not None:
         if not 0.0 <= batchnorm_momentum < 1.0:

@@ -36,17 +36,18 @@ def tesnet_optimizer(stream="rgb", learning_rate=None):
     return keras.optimizers.SGD(learning_rate=rate, momentum=MOMENTUM)
 
 
-def compile_tesnet(model, stream="rgb", learning_rate=None, jit_compile=False):
+def compile_tesnet(model, stream="rgb", learning_rate=None, jit_compile=False, optimizer=None):
     """Compile ``model`` (from ``build_tesnet`` or ``build_tsn``) for Eq. 6 with the paper's optimiser.
 
     The loss is the cross-entropy on the model's softmax output; ``fit`` adds
     ``model.losses`` (the TS projection losses times beta and the L2 term).
     ``jit_compile`` is off by default: XLA-compiling Inception-ResNet-V2 takes
-    minutes on a CPU; pass "auto" on a GPU.
+    minutes on a CPU; pass "auto" on a GPU. ``optimizer`` replaces the paper's (``tesnet_optimizer``).
     """
     import keras
 
-    model.compile(optimizer=tesnet_optimizer(stream, learning_rate),
+    optimizer = tesnet_optimizer(stream, learning_rate) if optimizer is None else optimizer
+    model.compile(optimizer=optimizer,
                   loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"], jit_compile=jit_compile)
     return model
 
