@@ -23,7 +23,8 @@ import time
 import numpy as np
 from skimage.transform import AffineTransform, warp
 
-from keras_stvideo.data.motion_clips import SPRITE_SIZE, MotionClips, upsample_twice
+from keras_stvideo.data.motion_clips import MotionClips
+from keras_stvideo.data.sprites import SPRITE_SIZE, upsample_twice
 
 
 def _paint_reference(canvas, sprite, color, center, angle, extent, value_scale):

@@ -57,7 +57,7 @@ def case_ts(size, repeats):
 def case_throughput(size, repeats):
     import tensorflow as tf
 
-    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
+    from keras_stvideo.models.tesnet.tesnet_classifier import build_tesnet
 
     x = tf.constant(np.random.default_rng(0).uniform(0, 255, (1, 10, size, size, 3)).astype("float32"))
     rows = []
@@ -73,7 +73,7 @@ def case_throughput(size, repeats):
 
 def case_flow(repeats, pairs=4, height=240, width=320):
     from keras_stvideo.data.flow import TVL1, opencv_available
-    from keras_stvideo.models.tesnet.quick_data import DIRECTIONS, moving_square_video
+    from keras_stvideo.reproductions.tesnet.quick_data import DIRECTIONS, moving_square_video
 
     video = moving_square_video(np.random.default_rng(0), DIRECTIONS[2], frames=pairs + 1, height=height,
                                 width=width, side=48, speed=3)

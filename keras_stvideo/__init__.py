@@ -36,6 +36,10 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     # Baccouche et al. 2012: models/stcsae
     "build_stcsae": ".models.stcsae",
     "build_stcsae_lstm": ".models.stcsae",
+    # named configurations: the paper's and each reduced one (models/<method>/<method>_presets.py)
+    "list_presets": ".models.presets",
+    "get_preset": ".models.presets",
+    "build_from_preset": ".models.presets",
     # loading .keras files with every custom class registered
     "load_model": ".saving",
     # subpackages

@@ -24,7 +24,7 @@ def comparison_bar_chart(summary, chance, path, title="", ylabel="test accuracy 
     """A bar per measured method (mean test accuracy), its seeds as dots, a dashed line at chance and a dotted
     one at the reference model's mean; written atomically to ``path`` (PNG). Returns ``path``.
 
-    ``summary``: ``keras_stvideo.comparison.summarize``'s list.
+    ``summary``: ``keras_stvideo.reproductions.comparison.summarize``'s list.
     """
     plt = _pyplot()
     measured = [row for row in summary if row["status"] == "measured"]

@@ -31,10 +31,11 @@ import numpy as np
 
 import keras_stvideo
 from keras_stvideo.data.patches import motion_scores, sample_moving_patches
-from keras_stvideo.models.stcsae import experiment, shift_offsets
-from keras_stvideo.models.stcsae.settings import STCSAESettings
+from keras_stvideo.models.stcsae import shift_offsets
+from keras_stvideo.reproductions.stcsae import experiment
+from keras_stvideo.reproductions.stcsae.settings import STCSAESettings
 from keras_stvideo.data.motion_clips import CLASS_NAMES, MOTIONS
-from keras_stvideo.models.stcsae.quick_data import QUICK_OPTIONS, grey_motion_clips
+from keras_stvideo.reproductions.stcsae.quick_data import QUICK_OPTIONS, grey_motion_clips
 
 SMOKE = os.environ.get("KERAS_STVIDEO_SMOKE") == "1"
 print("mode:", "smoke (tiny data, 1 epoch)" if SMOKE else "full (the --quick reproduction's sizes)")

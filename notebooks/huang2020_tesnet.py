@@ -35,7 +35,7 @@ from skimage.transform import resize
 import keras_stvideo
 from keras_stvideo.data.flow import TVL1, decode_flow, encode_flow
 from keras_stvideo.layers import TemporalSqueeze
-from keras_stvideo.models.tesnet.tesnet_model import (
+from keras_stvideo.models.tesnet.tesnet_classifier import (
     TABLE1_PLACEMENTS,
     backbone_macs,
     tesnet_macs,
@@ -199,7 +199,7 @@ for setting, where, shapes, total, ts in rows:
 # ## A reduced TeSNet and TSN, trained here
 #
 # What this 2-core machine can handle: generated videos of a textured square moving in one of
-# three directions over a noisy background (`keras_stvideo.models.tesnet.quick_data`; the square's
+# three directions over a noisy background (`keras_stvideo.reproductions.tesnet.quick_data`; the square's
 # colour also differs per class so a from-scratch network learns something in minutes), 80 x 96
 # frames, 75 x 75 crops (Inception-ResNet-V2's smallest), no ImageNet weights, a few epochs of SGD
 # with the paper's loss (Eq. 6) and TSN's augmentation. TeSNet: setting No. 1 with K = 6, D = 3;
@@ -210,8 +210,8 @@ import tempfile
 
 from keras_stvideo.data.video import read_video
 from keras_stvideo.data.video_dataset import VideoClipDataset
-from keras_stvideo.models.tesnet.inference import evaluate_videos
-from keras_stvideo.models.tesnet.quick_data import make_moving_square_dataset
+from keras_stvideo.models.tesnet.tesnet_video_inference import evaluate_videos
+from keras_stvideo.reproductions.tesnet.quick_data import make_moving_square_dataset
 from keras_stvideo.models.tesnet.training import TesnetClipSampler, TsnSegmentSampler, compile_tesnet
 
 folder = tempfile.mkdtemp(prefix="tesnet_notebook_")

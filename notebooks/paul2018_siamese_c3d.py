@@ -38,7 +38,7 @@ import numpy as np
 import keras_stvideo
 from keras_stvideo.data.pair_mining import ColourParams, PairMiningDataset, colour_transform, flip_transform
 from keras_stvideo.models.siamese_c3d.aslan import roc_curve, ten_fold_evaluation, cosine_pair_scores, load_pairs
-from keras_stvideo.models.siamese_c3d.experiment import generate_aslan_pairs, generate_clip_dataset
+from keras_stvideo.reproductions.siamese_c3d.experiment import generate_aslan_pairs, generate_clip_dataset
 from keras_stvideo.models.siamese_c3d.retrieval import nearest_neighbours, video_features
 from keras_stvideo.models.siamese_c3d.training import fine_tune, pretrain_siamese, video_level_accuracy, volume_sampler
 from keras_stvideo.data.video_dataset import VideoClipDataset
@@ -108,7 +108,7 @@ plt.show()
 volume = first[0]
 shown = {
     "original": volume,
-    "F1 hue +0.1": colour_transform(volume, ColourParams(0.1, 1.0, 1.0)),
+    "F1 +0.1 to H, S, V": colour_transform(volume, ColourParams(0.1, 1.0, 1.0)),
     "F1 exponent 2": colour_transform(volume, ColourParams(0.0, 2.0, 1.0)),
     "F1 scale 1.8": colour_transform(volume, ColourParams(0.0, 1.0, 1.8)),
     "F2 flip": flip_transform(volume),

@@ -37,8 +37,8 @@ from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.moving_mnist import VARIANTS
 from keras_stvideo.data.scaled_mnist import ScaledMNIST
 from keras_stvideo.data.warp import elastic_displacements, warp_canvases
-from keras_stvideo.models.attention_lstm import experiment
-from keras_stvideo.models.attention_lstm.settings import ReproductionSettings
+from keras_stvideo.reproductions.attention_lstm import experiment
+from keras_stvideo.reproductions.attention_lstm.settings import ReproductionSettings
 from keras_stvideo.models.attention_lstm.training import TwoStageTrainer
 
 SMOKE = os.environ.get('KERAS_STVIDEO_SMOKE') == '1'

@@ -35,7 +35,7 @@ from keras_stvideo.data import MovingMNIST, load_mnist
 from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.samplers import sample_fstcn_clip_pair
 from keras_stvideo.inference import eighteen_views, predict_video, top_k_accuracy
-from keras_stvideo.models.fstcn.inference import fstcn_test_pairs
+from keras_stvideo.models.fstcn.fstcn_video_inference import fstcn_test_pairs
 
 SMOKE = os.environ.get('KERAS_STVIDEO_SMOKE') == '1'
 keras.utils.set_random_seed(0)

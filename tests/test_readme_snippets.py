@@ -12,7 +12,7 @@ REDUCTIONS = {
     "stcsae": [("grey_motion_clips(200", "grey_motion_clips(24"), ("epochs=8", "epochs=1"), ("epochs=5", "epochs=1")],
     "fstcn": [("frame_size=204", "frame_size=75"), ("generate(8)", "generate(2)"), ("batch_size=4", "batch_size=2"),
               ("build_fstcn(6)", "build_fstcn(6, input_size=75, fc_units=(8, 8), fusion_units=8, "
-               "permuted_channels=4, lower_scls=__import__('keras_stvideo.models.fstcn.fstcn_model', fromlist=['x'])"
+               "permuted_channels=4, lower_scls=__import__('keras_stvideo.models.fstcn', fromlist=['x'])"
                ".build_lower_scls((75, 75, 3), filters=(4, 4, 4, 4)))")],
     "shan2017": [("build_dcn_lenet()", "build_lenet()"), ("ScaledMNIST(x_digits, y_digits)",
                                                           "ScaledMNIST(x_digits[:64], y_digits[:64])"),

@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 
-from keras_stvideo.models.fstcn.fstcn_model import build_fstcn, build_lower_scls, fstcn_optimizer
+from keras_stvideo.models.fstcn.fstcn_classifier import build_fstcn, build_lower_scls, fstcn_optimizer
 
 
 def _reload_in_new_process(path, inputs_path, loader):

@@ -8,7 +8,7 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "MovingMNIST": ".moving_mnist",
     "MovingMNISTSequence": ".moving_mnist",
     "MotionClips": ".motion_clips",
-    "MotionClipsSequence": ".motion_clips",
+    "MotionClipsSequence": ".motion_clips_sequence",
     # real video (KTH, UCF101, HMDB51)
     "read_video": ".video",
     "read_frames": ".video",

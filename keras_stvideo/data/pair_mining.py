@@ -9,9 +9,11 @@ volume's last frame). ``PairMiningDataset`` serves the mined batches to
 * Positive pair (section 2): two volumes of shape (t0, y0, x0) of one video
   that do not intersect; Algorithm 1 draws again when they do ("Goto Step 5").
 * Negative pair: a volume of video m and one of video n != m.
-* Transforms F of the second volume: F1 (colour, section 3: a hue shift in
-  (-0.1, 0.1), an exponent of S and V in (0.5, 2), a scaling of S and V in
-  (0.7, 2), uniform) when r1 ~ N(0, 1) > 0, then F2 (horizontal flip, X A with A
+* Transforms F of the second volume: F1 (colour in HSV, section 3: "adding a
+  random number in (-0.1, 0.1) to all the pixels", read literally as adding it to
+  every H, S and V value (``offset_on="all"``, default; ``"hue"`` adds it to the
+  hue only), an exponent of S and V in (0.5, 2), a scaling of S and V in (0.7, 2),
+  uniform) when r1 ~ N(0, 1) > 0, then F2 (horizontal flip, X A with A
   anti-diagonal) when r2 ~ N(0, 1) > 0: F is I, F1, F2 or F1 o F2 with
   probability 1/4 each. The same draw applies to every frame of a volume.
   Section 2 applies F to positive and negative pairs; Algorithm 1 as printed only
@@ -28,7 +30,8 @@ import numpy as np
 
 from keras_stvideo.training.epochs import EpochCounter
 
-HUE_SHIFT_RANGE = (-0.1, 0.1)  # section 3, colour transformation 1
+HUE_SHIFT_RANGE = (-0.1, 0.1)  # section 3, colour transformation 1: "adding a random number ... to all the pixels"
+OFFSET_ON = ("all", "hue")  # transformation 1 added to every HSV value (the paper's words) or to the hue only
 EXPONENT_RANGE = (0.5, 2.0)  # section 3, colour transformation 2 (S and V)
 SCALE_RANGE = (0.7, 2.0)  # section 3, colour transformation 3 (S and V)
 POSITIVE_RATIO = 0.3  # section 3: "30-70% split in positive and negative samples"
@@ -41,24 +44,34 @@ TRANSFORM_ON = ("both", "negative", "positive", "none")
 # --------------------------------------------------------------------------- transforms
 @dataclasses.dataclass(frozen=True)
 class ColourParams:
-    """One draw of F1 (section 3): hue shift, the S/V exponent and the S/V scale."""
+    """One draw of F1 (section 3): the offset of step 1, the S/V exponent and the S/V scale.
+
+    ``offset_on``: "all" adds ``hue_shift`` to every H, S and V value (section 3's "adding a random
+    number ... to all the pixels"); "hue" adds it to the hue only (a hue shift).
+    """
 
     hue_shift: float
     exponent: float
     scale: float
+    offset_on: str = "all"
+
+    def __post_init__(self):
+        if self.offset_on not in OFFSET_ON:
+            raise ValueError(f"offset_on must be one of {OFFSET_ON}, got {self.offset_on!r}")
 
 
-def draw_colour_params(rng):
+def draw_colour_params(rng, offset_on="all"):
     """F1's three numbers, each uniform over its range of section 3."""
     return ColourParams(float(rng.uniform(*HUE_SHIFT_RANGE)), float(rng.uniform(*EXPONENT_RANGE)),
-                        float(rng.uniform(*SCALE_RANGE)))
+                        float(rng.uniform(*SCALE_RANGE)), offset_on)
 
 
 def colour_transform(volume, params):
     """F1 on a (T, H, W, 3) volume in HSV (section 3), with scikit-image's colour conversions.
 
-    Hue: ``(h + hue_shift) mod 1``; saturation and value: ``clip(scale * x ** exponent, 0, 1)``,
-    one exponent and one scale for both, the same for every frame. uint8 volumes come
+    Step 1 adds ``hue_shift`` to H, S and V (``offset_on="all"``) or to H only (``"hue"``): hue
+    modulo 1, S and V clipped to [0, 1]; then saturation and value become
+    ``clip(scale * x ** exponent, 0, 1)``, one exponent and one scale for both, the same for every frame. uint8 volumes come
     back as uint8 (rounded), float volumes (in [0, 1]) as float32.
     """
     from skimage.color import hsv2rgb, rgb2hsv
@@ -70,6 +83,8 @@ def colour_transform(volume, params):
     rgb = volume.astype(np.float32) / 255.0 if as_uint8 else volume.astype(np.float32)
     hsv = rgb2hsv(rgb, channel_axis=-1)
     hsv[..., 0] = np.mod(hsv[..., 0] + params.hue_shift, 1.0)
+    if params.offset_on == "all":
+        hsv[..., 1:] = np.clip(hsv[..., 1:] + params.hue_shift, 0.0, 1.0)
     hsv[..., 1:] = np.clip(params.scale * np.power(hsv[..., 1:], params.exponent), 0.0, 1.0)
     out = hsv2rgb(hsv, channel_axis=-1).astype(np.float32)
     if as_uint8:
@@ -126,10 +141,15 @@ class PairMiner:
             which a positive pair's second volume lies relative to the first; None
             (default) draws both anywhere in the video, as Algorithm 1's two STVolume calls do.
         max_tries: draws of a positive pair before giving up (Algorithm 1 retries without limit).
+        offset_on: F1's step 1 added to every HSV value ("all", section 3's words, default) or to the hue
+            only ("hue").
     """
 
     def __init__(self, video_shapes, volume_shape=VOLUME_SHAPE, positive_ratio=POSITIVE_RATIO, batch_size=BATCH_SIZE,
-                 transform_on="both", max_offset=None, max_tries=1000):
+                 transform_on="both", max_offset=None, max_tries=1000, offset_on="all"):
+        if offset_on not in OFFSET_ON:
+            raise ValueError(f"offset_on must be one of {OFFSET_ON}, got {offset_on!r}")
+        self.offset_on = offset_on
         self.video_shapes = [tuple(int(d) for d in shape) for shape in video_shapes]
         self.volume_shape = tuple(int(d) for d in volume_shape)
         if len(self.volume_shape) != 3 or min(self.volume_shape) < 1:
@@ -187,7 +207,7 @@ class PairMiner:
     def _transform(self, rng, applies):
         if not applies:
             return None, False
-        colour = draw_colour_params(rng) if rng.standard_normal() > 0 else None  # r1 ~ N(0, 1) > 0: F1
+        colour = draw_colour_params(rng, self.offset_on) if rng.standard_normal() > 0 else None  # r1 ~ N(0, 1) > 0: F1
         flip = bool(rng.standard_normal() > 0)  # r2 ~ N(0, 1) > 0: F2
         return colour, flip
 
@@ -302,7 +322,7 @@ class PairMiningDataset(EpochCounter, keras.utils.PyDataset):
         batches_per_epoch: batches per epoch (mining is unbounded; the paper does not say).
         frame_size: (height, width) frames are resized to before cropping, (128, 171)
             as C3D (Tran et al. 2015, section 3.1); None keeps the files' size.
-        transform_on, max_offset: see ``PairMiner``.
+        transform_on, max_offset, offset_on: see ``PairMiner``.
         video_shapes: optional (frames, height, width) of every entry in the files'
             own size (skips probing the headers).
         seed: batch i of epoch e is mined from ``numpy.random.default_rng([seed, e, i])``.
@@ -311,7 +331,7 @@ class PairMiningDataset(EpochCounter, keras.utils.PyDataset):
     def __init__(self, index, split="split1", role="train", volume_shape=VOLUME_SHAPE,
                  positive_ratio=POSITIVE_RATIO, batch_size=BATCH_SIZE, batches_per_epoch=100,
                  frame_size=FRAME_SIZE, transform_on="both", max_offset=None, video_shapes=None, seed=0,
-                 **kwargs):
+                 offset_on="all", **kwargs):
         super().__init__(**kwargs)
         self.index = index
         self.entries = list(index.entries) if split is None else index.entries_for(split, role)
@@ -331,7 +351,8 @@ class PairMiningDataset(EpochCounter, keras.utils.PyDataset):
         self.file_shapes = [tuple(int(d) for d in s) for s in video_shapes]
         shapes = self.file_shapes if self.frame_size is None else [
             (s[0],) + self.frame_size for s in self.file_shapes]
-        self.miner = PairMiner(shapes, volume_shape, positive_ratio, batch_size, transform_on, max_offset)
+        self.miner = PairMiner(shapes, volume_shape, positive_ratio, batch_size, transform_on, max_offset,
+                               offset_on=offset_on)
         self.volume_shape = self.miner.volume_shape
 
     def __len__(self):

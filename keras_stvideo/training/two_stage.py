@@ -9,8 +9,9 @@ those arrays gives the same head, loss and updates as training the frozen
 whole, at a fraction of the cost. ``fit(..., fine_tune=True)`` trains encoder
 and head together instead.
 
-The method names follow ``attention_lstm.TwoStageTrainer``: ``features``
-(``frame_features`` there), ``fit_features``, ``evaluate_features``.
+The one two-stage trainer of the package: ST-CSAE's reproduction uses it as it is,
+and Shan & Atanasov 2017's ``attention_lstm.TwoStageTrainer`` is a subclass with the
+paper's optimizers and batch sizes (``per_frame=True``).
 
 Example:
     >>> stages = TwoStage(features_model, head, pretrain_model=autoencoder)
@@ -25,6 +26,7 @@ import pathlib
 import keras
 import numpy as np
 
+from keras_stvideo.training.epoch_backup import initial_epoch
 from keras_stvideo.utils.atomic import atomic_path
 
 
@@ -126,7 +128,8 @@ class TwoStage:
         features = self._check_features(features)
         self.head.compile(optimizer=optimizer, loss=loss, metrics=list(metrics))
         return self.head.fit(features, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                             validation_data=validation_data, verbose=verbose, callbacks=callbacks)
+                             validation_data=validation_data, verbose=verbose, callbacks=callbacks,
+                             initial_epoch=initial_epoch(callbacks))
 
     def fit(self, samples, labels, epochs=10, batch_size=32, optimizer="adam", loss="sparse_categorical_crossentropy",
             metrics=("accuracy",), fine_tune=False, validation_data=None, shuffle=True, verbose="auto",
@@ -135,8 +138,10 @@ class TwoStage:
         if fine_tune:
             self.feature_model.trainable = True
             self.model.compile(optimizer=optimizer, loss=loss, metrics=list(metrics))
-            return self.model.fit(samples, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                                  validation_data=validation_data, verbose=verbose, callbacks=callbacks)
+            batching = {} if labels is None else {"batch_size": batch_size}  # a PyDataset makes its own batches
+            return self.model.fit(samples, labels, epochs=epochs, shuffle=shuffle, validation_data=validation_data,
+                                  verbose=verbose, callbacks=callbacks, initial_epoch=initial_epoch(callbacks),
+                                  **batching)
         if validation_data is not None:
             validation_data = (self.features(validation_data[0], feature_batch_size), validation_data[1])
         return self.fit_features(self.features(samples, feature_batch_size), labels, epochs=epochs,

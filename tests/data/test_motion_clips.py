@@ -6,12 +6,10 @@ import pytest
 from scipy import stats
 from skimage.transform import AffineTransform, warp
 
-from keras_stvideo.data.motion_clips import (
-    CLASS_NAMES,
-    MOTIONS,
+from keras_stvideo.data.motion_clips import CLASS_NAMES, MOTIONS, MotionClips
+from keras_stvideo.data.motion_clips_sequence import MotionClipsSequence
+from keras_stvideo.data.sprites import (
     SPRITE_SIZE,
-    MotionClips,
-    MotionClipsSequence,
     content_half_extents,
     half_pixel_phases,
     paint_sprites,

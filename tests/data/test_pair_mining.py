@@ -96,15 +96,18 @@ def test_max_offset_keeps_positive_pairs_within_the_boundary():
             assert 8 <= abs(plan.first.t - plan.second.t) <= 10
 
 
-def test_colour_transform_against_colorsys():
+@pytest.mark.parametrize("offset_on", ["all", "hue"])
+def test_colour_transform_against_colorsys(offset_on):
     rng = np.random.default_rng(0)
     volume = rng.random((2, 3, 4, 3)).astype(np.float32)
-    params = ColourParams(hue_shift=0.07, exponent=1.6, scale=1.3)
+    params = ColourParams(hue_shift=0.07, exponent=1.6, scale=1.3, offset_on=offset_on)
     out = colour_transform(volume, params)
     expected = np.empty_like(volume)
     for index in np.ndindex(volume.shape[:3]):
         h, s, v = colorsys.rgb_to_hsv(*volume[index])
         h = (h + 0.07) % 1.0
+        if offset_on == "all":  # section 3: the number is added "to all the pixels"
+            s, v = min(1.0, s + 0.07), min(1.0, v + 0.07)
         s, v = (min(1.0, 1.3 * s**1.6), min(1.0, 1.3 * v**1.6))
         expected[index] = colorsys.hsv_to_rgb(h, s, v)
     np.testing.assert_allclose(out, expected, atol=1e-5)
@@ -186,3 +189,24 @@ def test_dataset_resizes_and_transforms(tmp_path):
     assert all(s == (n, 24, 30) for s, n in zip(data.miner.video_shapes, (30, 24, 36)))
     with pytest.raises(ValueError, match="at least 2 videos"):
         PairMiningDataset(VideoIndex(tmp_path, ["all"], index.entries[:1]), frame_size=None)
+
+
+@pytest.mark.parametrize("offset_on", ["all", "hue"])
+def test_colour_step_one_adds_the_number_where_the_reading_says(offset_on):
+    """Section 3, F1 step 1: "adding a random number in (-0.1, 0.1) to all the pixels" (in HSV); against colorsys."""
+    import colorsys
+
+    rng = np.random.default_rng(3)
+    volume = rng.uniform(0.2, 0.8, size=(2, 3, 4, 3)).astype(np.float32)
+    out = colour_transform(volume, ColourParams(0.05, 1.0, 1.0, offset_on=offset_on))
+    for rgb, got in zip(volume.reshape(-1, 3), out.reshape(-1, 3)):
+        h, s, v = colorsys.rgb_to_hsv(*rgb)
+        h = (h + 0.05) % 1.0
+        if offset_on == "all":
+            s, v = min(s + 0.05, 1.0), min(v + 0.05, 1.0)
+        np.testing.assert_allclose(got, colorsys.hsv_to_rgb(h, s, v), atol=1e-5)
+
+
+def test_colour_step_one_reading_is_checked():
+    with pytest.raises(ValueError, match="offset_on must be one of"):
+        ColourParams(0.05, 1.0, 1.0, offset_on="rgb")

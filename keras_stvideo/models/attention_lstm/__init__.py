@@ -11,6 +11,7 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "build_stn_lenet": ".frame_encoders",
     "build_dcn_lenet": ".frame_encoders",
     "build_cnn_lstm": ".frame_encoders",
+    "build_lenet_lstm": ".frame_encoders",
     "build_lstm_head": ".frame_encoders",
     "FRAME_ENCODERS": ".frame_encoders",
     "TwoStageTrainer": ".training",

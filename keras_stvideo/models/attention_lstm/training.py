@@ -23,6 +23,7 @@ import keras
 
 from keras_stvideo.training.epoch_backup import initial_epoch
 from keras_stvideo.training.schedules import check_lr_schedule, learning_rate_schedule
+from keras_stvideo.training.two_stage import TwoStage
 from keras_stvideo.models.attention_lstm.frame_encoders import build_cnn_lstm, build_lstm_head, feature_extractor
 
 
@@ -31,8 +32,12 @@ def rmsprop(learning_rate, lr_schedule="constant", steps=None):
     return keras.optimizers.RMSprop(learning_rate=learning_rate_schedule(learning_rate, lr_schedule, steps))
 
 
-class TwoStageTrainer:
+class TwoStageTrainer(TwoStage):
     """Pre-train a frame CNN, then train the LSTM on its frozen features (Shan & Atanasov 2017, section IV-A).
+
+    ``keras_stvideo.training.two_stage.TwoStage`` with the paper's choices: a per-frame
+    feature model (the CNN up to its "features" layer), stage 1 on the CNN's digit
+    classifier with Adadelta, stage 2 with RMSProp 1e-3, batch 50, 10 epochs.
 
     Args:
         frame_encoder: a frame CNN with "features" and "classifier" layers (``build_lenet`` etc.).
@@ -42,18 +47,23 @@ class TwoStageTrainer:
 
     Attributes:
         frame_encoder: the frame CNN (with its classifier).
-        encoder: the frame CNN up to its "features" layer.
+        encoder: the frame CNN up to its "features" layer (``feature_model``).
         head: the LSTM + softmax model on (T, features) inputs.
         model: the full video model ``build_cnn_lstm(frame_encoder, ...)`` sharing those layers.
     """
 
     def __init__(self, frame_encoder, sequence_length=5, num_classes=100, lstm_units=8):
+        encoder = feature_extractor(frame_encoder)
+        head = build_lstm_head(sequence_length, encoder.output.shape[-1], num_classes, lstm_units)
+        model = build_cnn_lstm(frame_encoder, sequence_length, num_classes, lstm_units, head=head,
+                               name=f"{frame_encoder.name}_lstm")
+        super().__init__(encoder, head, pretrain_model=frame_encoder, per_frame=True, model=model)
         self.frame_encoder = frame_encoder
-        self.encoder = feature_extractor(frame_encoder)
         self.sequence_length = sequence_length
-        self.head = build_lstm_head(sequence_length, self.encoder.output.shape[-1], num_classes, lstm_units)
-        self.model = build_cnn_lstm(frame_encoder, sequence_length, num_classes, lstm_units, head=self.head,
-                                    name=f"{frame_encoder.name}_lstm")
+
+    @property
+    def encoder(self):
+        return self.feature_model
 
     @classmethod
     def from_video_model(cls, video_model):
@@ -73,11 +83,15 @@ class TwoStageTrainer:
             raise ValueError("video_model must be a CNN-LSTM from build_cnn_lstm or TwoStageTrainer (layers "
                              f"'frame_encoder' and 'lstm_head'), got a model with layers {names}")
         trainer = cls.__new__(cls)
-        trainer.encoder = trainer.frame_encoder = video_model.get_layer("frame_encoder").layer
-        trainer.head = video_model.get_layer("lstm_head")
-        trainer.model = video_model
+        encoder = video_model.get_layer("frame_encoder").layer
+        TwoStage.__init__(trainer, encoder, video_model.get_layer("lstm_head"), per_frame=True, model=video_model)
+        trainer.frame_encoder = encoder
         trainer.sequence_length = int(video_model.input.shape[1])
         return trainer
+
+    def freeze(self):
+        super().freeze()
+        self.frame_encoder.trainable = False
 
     # ------------------------------------------------------------------ stage 1
     def pretrain(self, x, y=None, epochs=1, batch_size=128, learning_rate=1.0, validation_data=None, verbose="auto",
@@ -92,26 +106,20 @@ class TwoStageTrainer:
         if self.frame_encoder is self.encoder:
             raise ValueError("this trainer wraps a video model (from_video_model), which has no digit classifier: "
                              "stage 1 needs a frame CNN from build_lenet, build_stn_lenet or build_dcn_lenet")
-        self.encoder.trainable = True
-        self.frame_encoder.trainable = True
         self.frame_encoder.compile(
             optimizer=keras.optimizers.Adadelta(learning_rate=learning_rate),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
         )
         kwargs = {} if y is None else {"batch_size": batch_size}
-        return self.frame_encoder.fit(x, y, epochs=epochs, validation_data=validation_data, verbose=verbose,
-                                      callbacks=callbacks, shuffle=shuffle, initial_epoch=initial_epoch(callbacks),
-                                      **kwargs)
+        return super().pretrain(x, y, epochs=epochs, validation_data=validation_data, verbose=verbose,
+                                callbacks=callbacks, shuffle=shuffle, initial_epoch=initial_epoch(callbacks),
+                                **kwargs)
 
     # ------------------------------------------------------------------ stage 2
     def frame_features(self, videos, batch_size=250, verbose=0):
         """Features of every frame: (N, T, F) from videos (N, T, H, W, C)."""
-        videos = self._check_videos(videos)
-        n, t = videos.shape[:2]
-        flat = videos.reshape((n * t,) + videos.shape[2:])
-        features = self.encoder.predict(flat, batch_size=batch_size, verbose=verbose)
-        return features.reshape(n, t, -1)
+        return self.features(self._check_videos(videos), batch_size=batch_size, verbose=verbose)
 
     def fit(self, videos, labels=None, epochs=10, batch_size=50, learning_rate=1e-3, fine_tune=False,
             validation_data=None, shuffle=True, verbose="auto", lr_schedule="constant", callbacks=None):
@@ -144,14 +152,11 @@ class TwoStageTrainer:
         if fine_tune:
             self.frame_encoder.trainable = True
             steps = epochs * (len(videos) if labels is None else math.ceil(len(videos) / batch_size))
-            self.model.compile(optimizer=rmsprop(learning_rate, lr_schedule, steps),
-                               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             # For a PyDataset, keras' shuffle reorders its batches with Python's global random state; a
             # resumed fit (EpochBackup) only repeats the interrupted one when shuffle=False.
-            kwargs = {} if labels is None else {"batch_size": batch_size}
-            return self.model.fit(videos, labels, epochs=epochs, validation_data=validation_data, verbose=verbose,
-                                  callbacks=callbacks, shuffle=shuffle, initial_epoch=initial_epoch(callbacks),
-                                  **kwargs)
+            return super().fit(videos, labels, epochs=epochs, batch_size=batch_size,
+                               optimizer=rmsprop(learning_rate, lr_schedule, steps), fine_tune=True,
+                               validation_data=validation_data, shuffle=shuffle, verbose=verbose, callbacks=callbacks)
         if validation_data is not None:
             validation_data = (self.frame_features(validation_data[0]), validation_data[1])
         return self.fit_features(self.frame_features(videos), labels, epochs=epochs, batch_size=batch_size,
@@ -166,13 +171,11 @@ class TwoStageTrainer:
         as ``fit``.
         """
         features = self._check_features(features)
-        self.frame_encoder.trainable = False
         steps = epochs * math.ceil(len(features) / batch_size)
-        self.head.compile(optimizer=rmsprop(learning_rate, lr_schedule, steps),
-                          loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        return self.head.fit(features, labels, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                             validation_data=validation_data, verbose=verbose, callbacks=callbacks,
-                             initial_epoch=initial_epoch(callbacks))
+        return super().fit_features(features, labels, epochs=epochs, batch_size=batch_size,
+                                    optimizer=rmsprop(learning_rate, lr_schedule, steps),
+                                    validation_data=validation_data, shuffle=shuffle, verbose=verbose,
+                                    callbacks=callbacks)
 
     def evaluate(self, videos, labels, batch_size=50):
         """Cross-entropy and accuracy of the full model on videos: ``{"loss": ..., "accuracy": ...}``."""
@@ -190,7 +193,7 @@ class TwoStageTrainer:
 
     def predict(self, videos, batch_size=50):
         """Class probabilities (N, num_classes), through the frame features and the head."""
-        return self.head.predict(self.frame_features(videos), batch_size=batch_size, verbose=0)
+        return self.predict_features(self.frame_features(videos), batch_size=batch_size)
 
     def _check_features(self, features):
         features = np.asarray(features, dtype="float32")

@@ -7,10 +7,10 @@ V_diff test pairs, 18 views, average and SCI fusion).
 from keras_stvideo.utils.lazy import lazy_exports
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
-    "build_fstcn": ".fstcn_model",
-    "build_fstcn_auxiliary": ".fstcn_model",
-    "build_lower_scls": ".fstcn_model",
-    "fstcn_optimizer": ".fstcn_model",
-    "evaluate_fstcn": ".inference",
-    "fstcn_test_pairs": ".inference",
+    "build_fstcn": ".fstcn_classifier",
+    "build_fstcn_auxiliary": ".fstcn_classifier",
+    "build_lower_scls": ".fstcn_classifier",
+    "fstcn_optimizer": ".fstcn_classifier",
+    "evaluate_fstcn": ".fstcn_video_inference",
+    "fstcn_test_pairs": ".fstcn_video_inference",
 })

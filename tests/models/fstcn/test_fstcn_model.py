@@ -4,7 +4,7 @@ import pytest
 from keras import ops
 
 from keras_stvideo import build_fstcn
-from keras_stvideo.models.fstcn.fstcn_model import build_fstcn_auxiliary, build_lower_scls, fstcn_optimizer
+from keras_stvideo.models.fstcn.fstcn_classifier import build_fstcn_auxiliary, build_lower_scls, fstcn_optimizer
 from keras_stvideo.training.optimizers import CaffeSGD
 from tests.markers import needs_tensorflow
 
@@ -210,7 +210,7 @@ def test_auxiliary_builder_names_a_bad_argument():
 
 
 def test_smallest_input_size_builds():
-    from keras_stvideo.models.fstcn.fstcn_model import MIN_INPUT_SIZE
+    from keras_stvideo.models.fstcn.fstcn_classifier import MIN_INPUT_SIZE
 
     model = build_fstcn(2, input_size=MIN_INPUT_SIZE, clip_length=2, fc_units=(4,), fusion_units=4)
     assert model.output.shape == (None, 2)

@@ -6,7 +6,7 @@ import pytest
 
 from keras_stvideo import build_fstcn
 from keras_stvideo.data.video_index import VideoEntry, VideoIndex
-from keras_stvideo.models.fstcn.inference import evaluate_fstcn, fstcn_test_pairs
+from keras_stvideo.models.fstcn.fstcn_video_inference import evaluate_fstcn, fstcn_test_pairs
 from keras_stvideo.inference.fusion import average_fusion, sci_fusion
 from tests.data.video_files import pattern_video, write_video
 

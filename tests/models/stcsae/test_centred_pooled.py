@@ -7,7 +7,7 @@ import pytest
 import keras_stvideo
 from keras_stvideo.data.patches import extract_patches
 from keras_stvideo.models.stcsae import build_stcsae, build_stcsae_features, build_stcsae_lstm
-from keras_stvideo.models.stcsae.model import ZeroSumKernel
+from keras_stvideo.models.stcsae.stcsae_autoencoder import ZeroSumKernel
 
 PATCH = (3, 4, 4, 1)
 
@@ -96,7 +96,7 @@ def test_centred_pooled_classifier_round_trips(tmp_path):
 
 
 def test_compare_recipe_is_the_module_constants():
-    from keras_stvideo.models.stcsae import comparison as recipe
+    from keras_stvideo.reproductions.stcsae import comparison as recipe
 
     settings = recipe.recipe_settings(16)
     assert settings.frame_size == (recipe.FRAME_SIZE,) * 2 and settings.patch_shape == recipe.PATCH_SHAPE

@@ -12,7 +12,7 @@ import pytest
 
 from keras_stvideo.data.patches import sample_moving_patches
 from keras_stvideo.models.stcsae import build_stcsae, shift_offsets, shifted_patches
-from keras_stvideo.models.stcsae.quick_data import grey_motion_clips
+from keras_stvideo.reproductions.stcsae.quick_data import grey_motion_clips
 from tests.layer_checks import gradients
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]

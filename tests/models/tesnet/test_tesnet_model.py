@@ -10,7 +10,7 @@ import pytest
 
 from keras_stvideo import build_tesnet, build_tsn
 from keras_stvideo.layers import TemporalSqueeze
-from keras_stvideo.models.tesnet.tesnet_model import TABLE1_PLACEMENTS, endpoint_layers, tesnet_macs
+from keras_stvideo.models.tesnet.tesnet_classifier import TABLE1_PLACEMENTS, endpoint_layers, tesnet_macs
 from tests.markers import needs_tensorflow
 
 # TF-slim's documented end point shapes at 299 x 299 (inception_resnet_v2.py docstring / Szegedy et al. Fig. 9-17).

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from keras_stvideo.layers import TemporalSqueeze
-from keras_stvideo.models.tesnet.inference import evaluate_videos, sample_test_clips, two_stream_fusion
-from keras_stvideo.models.tesnet.quick_data import make_moving_square_dataset
-from keras_stvideo.models.tesnet.reproduction import add_arguments, settings_from_args
-from keras_stvideo.models.tesnet.settings import TesnetSettings
+from keras_stvideo.models.tesnet.tesnet_video_inference import evaluate_videos, sample_test_clips, two_stream_fusion
+from keras_stvideo.reproductions.tesnet.quick_data import make_moving_square_dataset
+from keras_stvideo.reproductions.tesnet.reproduction import add_arguments, settings_from_args
+from keras_stvideo.reproductions.tesnet.settings import TesnetSettings
 from keras_stvideo.models.tesnet.training import (
     TesnetClipSampler,
     centre_crop,
@@ -120,7 +120,7 @@ def test_short_training_beats_chance_and_ts_loss_falls(tmp_path):
     """~10 minutes on the shared 2-core machine (most of it TensorFlow tracing Inception-ResNet-V2)."""
     from keras_stvideo.data.video import read_video
     from keras_stvideo.data.video_dataset import VideoClipDataset
-    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
+    from keras_stvideo.models.tesnet.tesnet_classifier import build_tesnet
 
     index = make_moving_square_dataset(tmp_path, num_classes=3, videos_per_class=9, frames=16, height=80, width=96,
                                        colour_cue=True)

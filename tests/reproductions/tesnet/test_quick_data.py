@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from keras_stvideo.data.video import read_video
-from keras_stvideo.models.tesnet.experiment import build_model, load_index, quick_folder
-from keras_stvideo.models.tesnet.quick_data import motion_clip_dataset
-from keras_stvideo.models.tesnet.reproduction import add_arguments, settings_from_args
-from keras_stvideo.models.tesnet.settings import TesnetSettings
+from keras_stvideo.reproductions.tesnet.experiment import build_model, load_index, quick_folder
+from keras_stvideo.reproductions.tesnet.quick_data import motion_clip_dataset
+from keras_stvideo.reproductions.tesnet.reproduction import add_arguments, settings_from_args
+from keras_stvideo.reproductions.tesnet.settings import TesnetSettings
 from keras_stvideo.models.tesnet.training import TesnetClipSampler, tsn_crop
 
 
@@ -92,7 +92,7 @@ def test_sampler_without_flip_never_mirrors():
 
 
 def test_quick_model_is_the_compare_recipe_on_any_frame_size():
-    from keras_stvideo.models.tesnet import comparison
+    from keras_stvideo.reproductions.tesnet import comparison
 
     model = build_model(TesnetSettings.quick_run())
     assert model.get_layer("small_inception_resnet") is not None and model.input.shape[1:] == (16, None, None, 3)

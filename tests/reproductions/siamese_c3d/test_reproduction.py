@@ -10,8 +10,8 @@ import pytest
 
 from keras_stvideo.data.pair_mining import PairMiningDataset
 from keras_stvideo.models.siamese_c3d import build_c3d_small, build_siamese_c3d
-from keras_stvideo.models.siamese_c3d import comparison
-from keras_stvideo.models.siamese_c3d.experiment import (QUICK_DATA, SiameseSettings, generate_aslan_pairs,
+from keras_stvideo.reproductions.siamese_c3d import comparison
+from keras_stvideo.reproductions.siamese_c3d.experiment import (QUICK_DATA, SiameseSettings, generate_aslan_pairs,
                                                          generate_clip_dataset, markdown_tables)
 from keras_stvideo.models.siamese_c3d.training import pretrain_siamese
 

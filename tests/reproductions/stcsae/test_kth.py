@@ -6,8 +6,8 @@ import shutil
 import pytest
 
 from keras_stvideo.data.datasets import kth
-from keras_stvideo.models.stcsae import experiment
-from keras_stvideo.models.stcsae.settings import STCSAESettings
+from keras_stvideo.reproductions.stcsae import experiment
+from keras_stvideo.reproductions.stcsae.settings import STCSAESettings
 from tests.data.video_files import pattern_video, write_video
 
 SETTINGS = STCSAESettings(frame_size=(24, 32), frame_stride=1, sequence_length=6, train_windows_per_video=1,

@@ -1,4 +1,4 @@
-"""benchmarks/shan2017_compare.py: an interrupted stage 1 resumes at its next epoch and ends where a straight run
+"""experiments/shan2017/compare.py: an interrupted stage 1 resumes at its next epoch and ends where a straight run
 does.
 """
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.benchmarks.scripts import load_benchmark
+from tests.experiments.scripts import load_experiment
 
 
 def compare(tmp_path, name, epochs, capsys):
@@ -14,7 +14,7 @@ def compare(tmp_path, name, epochs, capsys):
                "--variants", "normal", "--modes", "frozen", "--train-videos", "100", "--test-per-class", "1",
                "--epochs", "1", "--pretrain-digits", "256", "--pretrain-test-digits", "100", "--workers", "1",
                "--min-gain", "-100", "--pretrain-max-epochs", str(epochs)]
-    load_benchmark("shan2017_compare").main(options)
+    load_experiment("shan2017", "compare").main(options)
     payload = json.loads((tmp_path / name / "shan2017_compare.json").read_text())
     return payload, capsys.readouterr().out
 
@@ -51,4 +51,4 @@ def test_an_interrupted_stage_one_resumes_at_its_next_epoch(tmp_path, capsys):
     ([91.5, 91.3, 94.0, 93.0, 94.3], 2, False),
 ])
 def test_stage_one_converges_after_patience_epochs_in_a_row_without_the_minimum_gain(curve, patience, converged):
-    assert load_benchmark("shan2017_compare")._converged(curve, 0.2, patience) is converged
+    assert load_experiment("shan2017", "compare")._converged(curve, 0.2, patience) is converged

@@ -3,8 +3,8 @@
 import numpy as np
 
 from keras_stvideo.data.patches import sample_moving_patches
-from keras_stvideo.models.stcsae.comparison import FRAME_SIZE, grey_small
-from keras_stvideo.models.stcsae.settings import STCSAESettings
+from keras_stvideo.reproductions.stcsae.comparison import FRAME_SIZE, grey_small
+from keras_stvideo.reproductions.stcsae.settings import STCSAESettings
 
 
 def _faint_moving_clips():

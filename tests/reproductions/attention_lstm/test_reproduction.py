@@ -14,11 +14,13 @@ import pytest
 
 from keras_stvideo.data.mnist import load_mnist
 from keras_stvideo.data.moving_mnist import MovingMNIST
-from keras_stvideo.models.attention_lstm.experiment import (
+from keras_stvideo.reproductions.attention_lstm.experiment import (
     PAPER_RESULTS, ReproductionSettings, label_ceiling, markdown_table, run_reproduction,
 )
-from keras_stvideo.models.attention_lstm.reproduction import add_arguments, experiments_from_args, settings_from_args
-from keras_stvideo.models.attention_lstm.settings import PAPER_STAGE2, QUICK_MODELS, QUICK_PROTOCOLS, QUICK_VARIANTS
+from keras_stvideo.reproductions.attention_lstm.reproduction import (add_arguments, experiments_from_args,
+                                                                    settings_from_args)
+from keras_stvideo.reproductions.attention_lstm.settings import (PAPER_STAGE2, QUICK_MODELS, QUICK_PROTOCOLS,
+                                                                QUICK_VARIANTS)
 from keras_stvideo.training.precision import cpu_has_bfloat16
 
 
@@ -302,7 +304,7 @@ def test_reproduce_rejects_bad_counts(tmp_path):
 @pytest.mark.backend_costly  # end-to-end runs: CI repeats them on TensorFlow only
 def test_a_pretrained_cnn_replaces_stage_one(tmp_path):
     from keras_stvideo.data.scaled_mnist import make_scaled_mnist
-    from keras_stvideo.models.attention_lstm.experiment import PRETRAIN_TEST_DIGITS
+    from keras_stvideo.reproductions.attention_lstm.experiment import PRETRAIN_TEST_DIGITS
     from keras_stvideo.models.attention_lstm.frame_encoders import build_lenet, build_stn_lenet
 
     keras.utils.set_random_seed(3)

@@ -1,16 +1,16 @@
-"""benchmarks/shan2017_aim.py: stage 1 on turned digits, then new videos every epoch, each epoch recorded."""
+"""experiments/shan2017/aim.py: stage 1 on turned digits, then new videos every epoch, each epoch recorded."""
 
 import json
 import math
 
 import pytest
 
-from tests.benchmarks.scripts import load_benchmark
+from tests.experiments.scripts import load_experiment
 
 
 @pytest.mark.slow  # a small stage 1 and two small epochs of fine-tuning
 def test_the_aim_records_its_stage_one_and_every_epoch_of_new_videos(tmp_path):
-    load_benchmark("shan2017_aim").main([
+    load_experiment("shan2017", "aim").main([
         "--out", str(tmp_path), "--encoder", "lenet", "--pretrain-digits", "256", "--pretrain-epochs", "2",
         "--pretrain-test-digits", "100", "--pretrain-rotation", "--videos-per-epoch", "100", "--test-per-class", "1",
         "--max-epochs", "2", "--workers", "2"])
@@ -29,7 +29,7 @@ def test_the_aim_records_its_stage_one_and_every_epoch_of_new_videos(tmp_path):
 
 @pytest.mark.slow  # a small stage 1 and two small epochs, the second in a resumed run
 def test_a_run_with_a_state_folder_resumes_after_its_last_epoch_and_refuses_other_settings(tmp_path):
-    script = load_benchmark("shan2017_aim")
+    script = load_experiment("shan2017", "aim")
     common = ["--out", str(tmp_path / "out"), "--state-dir", str(tmp_path / "state"), "--encoder", "lenet",
               "--pretrain-digits", "256", "--pretrain-epochs", "1", "--pretrain-test-digits", "100",
               "--videos-per-epoch", "100", "--test-per-class", "1", "--workers", "1"]

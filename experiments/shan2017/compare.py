@@ -17,11 +17,11 @@ command again skips the rows already there (and, with ``--state-dir``, reuses
 the pre-trained CNNs' weights), so an interrupted run resumes. ``--deadline``
 (seconds) stops training at that time since the start and writes what was done.
 
-The 95% clean Rotation+Scaling aim is ``shan2017_aim.py``'s (new videos every
+The 95% clean Rotation+Scaling aim is ``aim.py``'s (new videos every
 epoch); it scores the same test videos.
 
 Usage (CPU, tiny):
-    python benchmarks/shan2017_compare.py --out /tmp/cmp --train-videos 200 --test-per-class 1 --epochs 1 \\
+    python experiments/shan2017/compare.py --out /tmp/cmp --train-videos 200 --test-per-class 1 --epochs 1 \\
         --pretrain-digits 512 --pretrain-max-epochs 1
 """
 
@@ -36,7 +36,7 @@ import time
 
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from keras_stvideo.utils.atomic import atomic_path  # noqa: E402

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from keras_stvideo.data.motion_clips import MotionClips
-from keras_stvideo.models.stcsae.quick_data import grey_motion_clips, grey_small, stretch_contrast
+from keras_stvideo.reproductions.stcsae.quick_data import grey_motion_clips, grey_small, stretch_contrast
 
 
 def test_grey_small_is_the_channel_mean_resized_with_antialiasing():

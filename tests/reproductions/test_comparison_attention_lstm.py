@@ -5,7 +5,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from keras_stvideo.models.attention_lstm import comparison as recipe  # noqa: E402
+from keras_stvideo.reproductions.attention_lstm import comparison as recipe  # noqa: E402
 
 
 def _lstm(model):
@@ -46,7 +46,7 @@ def test_frame_differences_carry_the_motion_to_the_frame_cnn():
 
 
 def test_recipe_trains_on_the_smoke_task():
-    from keras_stvideo.comparison import CompareSettings, make_task
+    from keras_stvideo.reproductions.comparison import CompareSettings, make_task
 
     task = make_task(CompareSettings.smoke())
     model, predict = recipe.train(task)

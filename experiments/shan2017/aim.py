@@ -8,7 +8,7 @@ a CNN meets in those videos are turned, and the paper's stage 1 never shows it o
 Stage 2 fine-tunes CNN and LSTM together (RMSProp, batch 50, one optimizer for the whole run) on
 ``--videos-per-epoch`` new clean Rotation+Scaling videos every epoch (training digits only, sorted labels;
 a process pool renders the next epoch's videos while the GPU trains on the current ones), and scores the
-comparison's 1,000 clean test videos (``shan2017_compare.py``'s seed for this variant) after every epoch,
+comparison's 1,000 clean test videos (``compare.py``'s seed for this variant) after every epoch,
 until ``--seconds`` of stage 2 have passed or ``--deadline`` seconds since the start.
 ``OUT/shan2017_aim_<encoder>.json`` is rewritten after each epoch.
 
@@ -20,7 +20,7 @@ that differ from the run it resumes. Keep DIR out of the repository (weights).
 ``--mixed-precision`` trains under Keras' ``mixed_bfloat16`` policy.
 
 Usage (CPU, tiny):
-    python benchmarks/shan2017_aim.py --out /tmp/aim --encoder lenet --pretrain-digits 512 --pretrain-epochs 1 \\
+    python experiments/shan2017/aim.py --out /tmp/aim --encoder lenet --pretrain-digits 512 --pretrain-epochs 1 \\
         --videos-per-epoch 200 --test-per-class 1 --seconds 30
 """
 
@@ -36,10 +36,10 @@ import time
 
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "experiments" / "shan2017")]
 
-import shan2017_compare as compare  # noqa: E402  (benchmarks/ is on sys.path now)
+import compare  # noqa: E402  (experiments/shan2017 is on sys.path now)
 
 from keras_stvideo.utils.atomic import atomic_path  # noqa: E402
 from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)

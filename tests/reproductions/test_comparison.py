@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from keras_stvideo import comparison
+from keras_stvideo.reproductions import comparison
 from keras_stvideo.cli import main
 
 
@@ -79,7 +79,7 @@ def test_compare_command_trains_every_present_method(tmp_path):
 
 
 def test_stcsae_splits_the_epochs_between_its_stages():
-    from keras_stvideo.models.stcsae.comparison import stage_epochs
+    from keras_stvideo.reproductions.stcsae.comparison import stage_epochs
 
     assert [stage_epochs(e) for e in (1, 2, 4, 5, 10)] == [(1, 1), (1, 1), (1, 3), (1, 4), (3, 7)]
 
@@ -87,7 +87,7 @@ def test_stcsae_splits_the_epochs_between_its_stages():
 def test_siamese_pairs_are_mined_without_labels_in_balanced_batches():
     import numpy as np
 
-    from keras_stvideo.models.siamese_c3d.comparison import mine_pairs, volume_shape
+    from keras_stvideo.reproductions.siamese_c3d.comparison import mine_pairs, volume_shape
 
     rng = np.random.default_rng(0)
     videos = rng.random((6, 8, 4, 4, 3)).astype("float32")
@@ -102,7 +102,7 @@ def test_siamese_recipe_mines_with_its_transform_setting(monkeypatch):
     import numpy as np
 
     from keras_stvideo.data import samplers
-    from keras_stvideo.models.siamese_c3d import comparison as recipe
+    from keras_stvideo.reproductions.siamese_c3d import comparison as recipe
 
     seen = []
     original = samplers.sample_volume_pairs
@@ -116,8 +116,8 @@ def test_tesnet_recipe_keeps_the_ts_layer_on_a_small_backbone():
     import numpy as np
 
     from keras_stvideo.layers import TemporalSqueeze
-    from keras_stvideo.models.tesnet.comparison import build_small_backbone, to_pixels
-    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
+    from keras_stvideo.reproductions.tesnet.comparison import build_small_backbone, to_pixels
+    from keras_stvideo.models.tesnet.tesnet_classifier import build_tesnet
 
     pixels = to_pixels(np.full((2, 3, 8, 8, 3), 0.5, "float32"))
     assert pixels.dtype == np.uint8 and np.all(pixels == 128)  # 0.5 * 255 = 127.5 rounds to 128
@@ -129,7 +129,7 @@ def test_tesnet_recipe_keeps_the_ts_layer_on_a_small_backbone():
 
 
 def test_reference_model_is_the_motion_clips_test_model():
-    from keras_stvideo.comparison_reference import build_reference
+    from keras_stvideo.reproductions.comparison_reference import build_reference
 
     model = build_reference((8, 32, 32, 3), 6)
     # Conv3D 3x3x3 on 6 channels (frames and differences) -> 16, then 16 -> 32, then Dense 32 -> 6
@@ -165,7 +165,7 @@ def test_compare_merge_needs_an_existing_file(tmp_path, capsys):
 def test_fstcn_pairs_are_in_caffe_pixel_range():
     import numpy as np
 
-    from keras_stvideo.models.fstcn import comparison as fstcn
+    from keras_stvideo.reproductions.fstcn import comparison as fstcn
 
     clips = np.zeros((1, 13, 32, 32, 3), np.float32)
     clips[0, fstcn.DIFF_OFFSET:] = 1.0  # a jump from black to white: |V(i) - V(i + d)| = 1 at the first index

@@ -9,7 +9,7 @@ step 20 to step 400, with and without TF32 (``--precisions default highest``), w
 check is the head LSTM's path (``--lstm-paths plain cudnn``: Keras' plain recurrence, now the package's, against
 its cuDNN one):
 
-    KERAS_BACKEND=jax python benchmarks/shan2017_finetune_probe.py --out /tmp/ft --pretrain-digits 60000 \\
+    KERAS_BACKEND=jax python experiments/shan2017/finetune_probe.py --out /tmp/ft --pretrain-digits 60000 \\
         --pretrain-epochs 4 --pretrain-batch-size 128 --videos 20000 --steps 400 --lstm-paths plain cudnn
 
 (``--pretrained-weights PATH`` loads a stage-1 LeNet instead of pre-training.)
@@ -25,8 +25,8 @@ import time
 
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "experiments" / "shan2017")]
 
 from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
 
@@ -58,7 +58,7 @@ def main(argv=None):
     from keras_stvideo.data.scaled_mnist import make_scaled_mnist
     from keras_stvideo.models.attention_lstm.frame_encoders import build_lenet
     from keras_stvideo.models.attention_lstm.training import TwoStageTrainer, rmsprop
-    from shan2017_compare import set_matmul_precision
+    from compare import set_matmul_precision
 
     mnist = load_mnist(args.mnist)
     (x_train, y_train), (x_test, y_test) = mnist

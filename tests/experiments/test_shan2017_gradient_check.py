@@ -1,18 +1,18 @@
-"""benchmarks/shan2017_gradient_check.py: a second run starts from the first run's weights and compares gradients."""
+"""experiments/shan2017/gradient_check.py: a second run starts from the first run's weights and compares gradients."""
 
 import json
 
 import numpy as np
 import pytest
 
-from tests.benchmarks.scripts import load_benchmark
+from tests.experiments.scripts import load_experiment
 from tests.markers import needs_backend
 
 
 @pytest.mark.slow  # two LeNet-LSTM gradients on a batch of 50 videos
 @needs_backend("jax", "tensorflow", why="the script takes its gradients with jax.value_and_grad or tf.GradientTape")
 def test_the_same_device_twice_gives_the_same_gradient(tmp_path):
-    module = load_benchmark("shan2017_gradient_check")
+    module = load_experiment("shan2017", "gradient_check")
     module.main(["--out", str(tmp_path / "first.npz")])
     module.main(["--out", str(tmp_path / "second.npz"), "--against", str(tmp_path / "first.npz")])
     first, second = np.load(tmp_path / "first.npz"), np.load(tmp_path / "second.npz")

@@ -4,8 +4,8 @@ Run it twice, first where the gradient is in question, then where it is trusted,
 the second run loads the first's weights (so both start from the same model) and prints, per variable, the
 cosine and relative error between the two gradients:
 
-    KERAS_BACKEND=jax python benchmarks/shan2017_gradient_check.py --out /tmp/g_gpu.npz
-    KERAS_BACKEND=jax JAX_PLATFORMS=cpu python benchmarks/shan2017_gradient_check.py --out /tmp/g_cpu.npz \\
+    KERAS_BACKEND=jax python experiments/shan2017/gradient_check.py --out /tmp/g_gpu.npz
+    KERAS_BACKEND=jax JAX_PLATFORMS=cpu python experiments/shan2017/gradient_check.py --out /tmp/g_cpu.npz \\
         --against /tmp/g_gpu.npz
 
 ``--lstm-path cudnn`` gives the head's LSTM Keras' ``use_cudnn="auto"`` (cuDNN on a GPU) instead of the
@@ -20,7 +20,7 @@ import sys
 
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)

@@ -6,8 +6,8 @@ import numpy as np
 def _model(ts_basis, consensus):
     import keras
 
-    from keras_stvideo.models.tesnet import comparison
-    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
+    from keras_stvideo.reproductions.tesnet import comparison
+    from keras_stvideo.models.tesnet.tesnet_classifier import build_tesnet
 
     keras.utils.set_random_seed(0)
     backbone = comparison.build_small_backbone((16, 16, 3), stem_filters=(4, 8), block_filters=4, blocks=1)
@@ -19,7 +19,7 @@ def test_recipe_model_tells_a_clip_from_its_time_reversal():
     """Regression: with block means averaged over the D frames (the recipe before), a clip and its time
     reversal (left / right, zoom in / out) got exactly the same scores at the start, and A barely moved (its
     zero entries sit on the LeakyReLU's 0.01 slope): ``stvideo compare --quick`` scored 16.5% (chance)."""
-    from keras_stvideo.models.tesnet import comparison
+    from keras_stvideo.reproductions.tesnet import comparison
 
     clips = np.random.default_rng(0).integers(0, 256, (2, 16, 16, 16, 3)).astype("float32")
     reverse = clips[:, ::-1].copy()
@@ -33,7 +33,7 @@ def test_recipe_model_tells_a_clip_from_its_time_reversal():
 def test_concat_consensus_shapes_and_errors():
     import pytest
 
-    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
+    from keras_stvideo.models.tesnet.tesnet_classifier import build_tesnet
 
     model = _model("bernstein", "concat")
     assert model.get_layer("logits").kernel.shape[0] == 3 * model.get_layer("avg_pool").output.shape[-1]
@@ -53,7 +53,7 @@ def test_recipe_compiles_with_its_optimiser_and_beta():
     import keras
     import pytest
 
-    from keras_stvideo.models.tesnet import comparison
+    from keras_stvideo.reproductions.tesnet import comparison
 
     model = _model(comparison.TS_BASIS, comparison.CONSENSUS)
     comparison.compile_recipe(model, "adam")
@@ -68,7 +68,7 @@ def test_recipe_compiles_with_its_optimiser_and_beta():
 
 
 def test_recipe_model_uses_the_recipe_constants():
-    from keras_stvideo.models.tesnet import comparison
+    from keras_stvideo.reproductions.tesnet import comparison
 
     model = comparison.build_recipe_model(6, (16, 16, 16, 3))
     ts = model.get_layer("ts1_input")
@@ -88,8 +88,8 @@ def test_frames_to_channels_matches_numpy():
 def test_fuse_consensus_combines_the_frames_per_position_and_reloads(tmp_path):
     import keras
 
-    from keras_stvideo.models.tesnet.comparison import build_small_backbone
-    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
+    from keras_stvideo.reproductions.tesnet.comparison import build_small_backbone
+    from keras_stvideo.models.tesnet.tesnet_classifier import build_tesnet
 
     model = build_tesnet(6, frames=8, setting=1, backbone=build_small_backbone((16, 16, 3)), consensus="fuse")
     maps = model.get_layer("maps_on_channels").output

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from keras_stvideo.models.stcsae import reproduction
-from keras_stvideo.models.stcsae.settings import STCSAESettings
+from keras_stvideo.reproductions.stcsae import reproduction
+from keras_stvideo.reproductions.stcsae.settings import STCSAESettings
 from keras_stvideo.reproductions import load_reproduction
 
 
@@ -43,7 +43,7 @@ def test_bad_options(argv, words):
 
 
 def test_missing_kth_index(tmp_path):
-    from keras_stvideo.models.stcsae import experiment
+    from keras_stvideo.reproductions.stcsae import experiment
 
     with pytest.raises(FileNotFoundError, match="data_scripts/kth.py"):
         experiment.run_kth(tmp_path, STCSAESettings(), out=tmp_path / "out")

@@ -1,0 +1,1 @@
+"""fstcn reproduction: placeholder"""

@@ -1,0 +1,1 @@
+"""siamese_c3d reproduction: placeholder"""

@@ -1,0 +1,1 @@
+"""stcsae reproduction: placeholder"""

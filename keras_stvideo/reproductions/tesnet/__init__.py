@@ -1,0 +1,1 @@
+"""tesnet reproduction: placeholder"""
