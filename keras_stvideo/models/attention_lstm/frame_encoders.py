@@ -23,11 +23,16 @@ import keras
 
 from keras_stvideo.layers import ConvOffset2D, SpatialTransformer
 from keras_stvideo.utils.validation import check_keras_model, check_positive_int, check_positive_ints
+from keras_stvideo.models.attention_lstm.attention_lstm_presets import (ATTENTION_LSTM_LENET_PAPER,
+                                                                      ATTENTION_LSTM_STN_LENET_PAPER)
 
 FEATURES_LAYER = "features"
 # Softmax layers stay float32 under a mixed-precision policy: bfloat16 probabilities (8-bit mantissa)
 # would round the cross-entropy of confident predictions.
 SOFTMAX_DTYPE = "float32"
+# The paper's numbers, written once in the presets (attention_lstm_presets.py): the defaults below read them.
+_FRAME, _PAPER = ATTENTION_LSTM_LENET_PAPER.config, ATTENTION_LSTM_LENET_PAPER.training
+_STN_OUTPUT_SIZE = ATTENTION_LSTM_STN_LENET_PAPER.config["stn_output_size"]
 
 
 def _conv(filters, name):
@@ -63,7 +68,8 @@ def _check_frame_shape(input_shape):
     return input_shape
 
 
-def build_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name="lenet"):
+def build_lenet(input_shape=_FRAME["input_shape"], num_classes=_FRAME["num_classes"],
+                feature_units=_FRAME["feature_units"], name="lenet"):
     """LeNet frame CNN (Shan & Atanasov 2017 Fig. 1): 6,431,080 parameters for a 64 x 64 x 1 input (section IV-A).
 
     Args:
@@ -83,7 +89,8 @@ def build_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name
 STN_THETA_SCALE = 0.1  # not in the paper: see build_stn_lenet and docs/faithfulness.md
 
 
-def build_stn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, stn_output_size=(32, 32),
+def build_stn_lenet(input_shape=_FRAME["input_shape"], num_classes=_FRAME["num_classes"],
+                    feature_units=_FRAME["feature_units"], stn_output_size=_STN_OUTPUT_SIZE,
                     theta_scale=STN_THETA_SCALE, name="stn_lenet"):
     """STN-LeNet (Shan & Atanasov 2017 section II-A): a spatial transformer (output 32 x 32) before conv1, no pooling.
 
@@ -103,7 +110,8 @@ def build_stn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, 
     return keras.Model(inputs, _head(x, num_classes, feature_units), name=name)
 
 
-def build_dcn_lenet(input_shape=(64, 64, 1), num_classes=10, feature_units=500, name="dcn_lenet"):
+def build_dcn_lenet(input_shape=_FRAME["input_shape"], num_classes=_FRAME["num_classes"],
+                    feature_units=_FRAME["feature_units"], name="dcn_lenet"):
     """DCN-LeNet (Shan & Atanasov 2017, Fig. 1): offset2D layers in place of max-pooling; 102,483,280 parameters
     at 64 x 64."""
     _check_head_sizes(num_classes, feature_units)
@@ -124,7 +132,8 @@ def feature_extractor(frame_encoder):
                        name=f"{frame_encoder.name}_features")
 
 
-def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8, use_cudnn=False, name="lstm_head"):
+def build_lstm_head(sequence_length, feature_size, num_classes=_PAPER["num_classes"], lstm_units=_PAPER["lstm_units"],
+                    use_cudnn=False, name="lstm_head"):
     """LSTM (no dropout) + softmax over the classes (section II-B, IV-A), on per-frame features.
 
     ``use_cudnn`` is the Keras LSTM's: False (default) runs the plain recurrence on every device. On JAX with a
@@ -147,7 +156,8 @@ def build_lstm_head(sequence_length, feature_size, num_classes=100, lstm_units=8
     return keras.Model(inputs, outputs, name=name)
 
 
-def build_cnn_lstm(frame_encoder, sequence_length, num_classes=100, lstm_units=8, head=None, name=None):
+def build_cnn_lstm(frame_encoder, sequence_length, num_classes=_PAPER["num_classes"], lstm_units=_PAPER["lstm_units"],
+                   head=None, name=None):
     """The spatiotemporal model of Fig. 1: the frame CNN on every frame, then LSTM(8), then softmax(100).
 
     Args:
@@ -181,3 +191,47 @@ def build_cnn_lstm(frame_encoder, sequence_length, num_classes=100, lstm_units=8
     features = keras.layers.TimeDistributed(encoder, name="frame_encoder")(inputs)
     outputs = head(features)
     return keras.Model(inputs, outputs, name=name or f"{frame_encoder.name}_lstm")
+
+
+GLOBAL_POOLINGS = (None, "average", "max")
+
+
+def build_lenet_lstm(input_shape=(_PAPER["sequence_length"],) + _FRAME["input_shape"],
+                     num_classes=_PAPER["num_classes"],
+                     feature_units=_FRAME["feature_units"], lstm_units=_PAPER["lstm_units"], centre_frames=False,
+                     frame_differences=False, difference_scale=1.0, global_pooling=None, name="lenet_lstm_video"):
+    """LeNet-LSTM on whole clips (T, H, W, C) -> class probabilities; with the defaults, Fig. 1's LeNet-LSTM.
+
+    The options are ``stvideo compare``'s reductions (the "attention_lstm_compare" preset), none in the paper:
+    ``centre_frames`` maps frames in [0, 1] to [-0.5, 0.5]; ``frame_differences`` gives LeNet each frame t >= 2
+    with its difference from frame t - 1 (times ``difference_scale``) on the channels, T - 1 steps of 2C
+    channels; ``global_pooling`` ("average" or "max") pools conv2's maps over positions before fc(feature_units)
+    in place of LeNet's flatten. The LeNet's digit classifier is not part of the model (``build_cnn_lstm``).
+    """
+    from keras_stvideo.models.frame_differences import frame_differences as differences_of
+
+    if global_pooling not in GLOBAL_POOLINGS:
+        raise ValueError(f"global_pooling must be one of {GLOBAL_POOLINGS}, got {global_pooling!r}")
+    input_shape = tuple(input_shape)
+    if len(input_shape) != 4:
+        raise ValueError(f"input_shape must be a clip shape (frames, height, width, channels), got {input_shape!r}")
+    frames_in, height, width, channels = input_shape
+    clips = keras.Input(input_shape, name="clip")
+    x, frames = clips, frames_in
+    if centre_frames:
+        x = keras.layers.Rescaling(1.0, offset=-0.5, name="centre")(x)
+    if frame_differences:
+        later, differences = differences_of(x)  # centring cancels in the differences
+        differences = keras.layers.Rescaling(difference_scale, name="scale_differences")(differences)
+        x = keras.layers.Concatenate(name="frames_and_differences")([later, differences])
+        frames, channels = frames_in - 1, 2 * channels
+    lenet = build_lenet(input_shape=(height, width, channels), feature_units=feature_units)
+    if global_pooling:
+        pooling = {"average": keras.layers.GlobalAveragePooling2D, "max": keras.layers.GlobalMaxPooling2D}
+        pooled = pooling[global_pooling](name=f"global_{global_pooling}")(lenet.get_layer("pool2").output)
+        features = keras.layers.Dense(feature_units, activation="relu", kernel_initializer="glorot_uniform",
+                                      name=FEATURES_LAYER)(pooled)
+        lenet = keras.Model(lenet.input, features, name="lenet_gap")
+    video_model = build_cnn_lstm(lenet, sequence_length=frames, num_classes=num_classes, lstm_units=lstm_units,
+                                 name="lenet_lstm")
+    return keras.Model(clips, video_model(x), name=name)

@@ -24,17 +24,21 @@ import keras
 from keras_stvideo.layers import FrameSelector, LocalResponseNormalization, TPermute
 from keras_stvideo.utils.validation import check_fraction, check_keras_model, check_positive_int, check_positive_ints
 from keras_stvideo.training.optimizers import CaffeSGD
+from keras_stvideo.models.fstcn.fstcn_presets import FSTCN_PAPER
 
 PATHS = ("both", "scl", "tcl")
+# The paper's numbers, written once in the "fstcn_paper" preset (fstcn_presets.py): the defaults below read them.
+_PAPER, _PAPER_TRAINING = FSTCN_PAPER.config, FSTCN_PAPER.training
 
 
-def fstcn_optimizer(learning_rate=0.01):
-    """SGD with momentum 0.9 and weight decay 5e-4 (section 2.5); the learning rate is not stated.
+def fstcn_optimizer(learning_rate=_PAPER_TRAINING["learning_rate"]):
+    """SGD with momentum 0.9 and weight decay 5e-4 (section 2.5); the learning rate is not stated (0.01).
 
     The paper's setting is Caffe's (its reference [9]): the decay is an L2 term added to the
     gradient before momentum (``CaffeSGD``), not Keras' decoupled ``SGD(weight_decay=...)``.
     """
-    return CaffeSGD(learning_rate=learning_rate, momentum=0.9, weight_decay=5e-4)
+    return CaffeSGD(learning_rate=learning_rate, momentum=_PAPER_TRAINING["momentum"],
+                    weight_decay=_PAPER_TRAINING["weight_decay"])
 
 
 def _side_after_lower_scls(side):
@@ -55,7 +59,8 @@ def _check_input_size(input_size):
         raise ValueError(f"input_size must be at least {MIN_INPUT_SIZE} (the strided layers need it), got {input_size}")
 
 
-def build_lower_scls(input_shape=(204, 204, 3), filters=(96, 256, 512, 512), name="lower_scls"):
+def build_lower_scls(input_shape=(_PAPER["input_size"],) * 2 + (3,), filters=_PAPER["lower_filters"],
+                     name="lower_scls"):
     """The four lower spatial convolutional layers (section 2.5), one frame in, ``filters[-1]`` feature maps out.
 
     ``filters``: the four convolutions' widths (96, 256, 512, 512: section 2.5); narrower for CPU-scale runs.
@@ -91,9 +96,12 @@ def _fc_stack(x, prefix, fc_dropout, fc_units):
     return x
 
 
-def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", temporal_kernels=(3, 5),
-                permuted_channels=128, temporal_dropout=0.5, scl_fc_dropout=0.5, tcl_fc_dropout=0.0,
-                fc_units=(4096, 2048), fusion_units=2048, lower_scls=None, name="fstcn"):
+def build_fstcn(num_classes, input_size=_PAPER["input_size"], clip_length=_PAPER["clip_length"],
+                paths=_PAPER["paths"], temporal_kernels=_PAPER["temporal_kernels"],
+                permuted_channels=_PAPER["permuted_channels"], temporal_dropout=_PAPER["temporal_dropout"],
+                scl_fc_dropout=_PAPER["scl_fc_dropout"], tcl_fc_dropout=_PAPER["tcl_fc_dropout"],
+                fc_units=_PAPER["fc_units"], fusion_units=_PAPER["fusion_units"], lower_scls=None,
+                lower_filters=_PAPER["lower_filters"], name="fstcn"):
     """Build FstCN (Sun et al. 2015, section 2.1 and 2.5, Fig. 1).
 
     Args:
@@ -112,6 +120,9 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
         fc_units: the FC layers on each path (4096, 2048; section 2.5). Smaller for small data.
         fusion_units: the FC layer after the concatenation (2048; section 2.5).
         lower_scls: optional lower-SCL model to use (e.g. pre-trained via ``build_fstcn_auxiliary``).
+        lower_filters: the four lower SCLs' widths when ``lower_scls`` is None (96, 256, 512, 512; section 2.5).
+
+    The defaults are the "fstcn_paper" preset's (``keras_stvideo.get_preset("fstcn_paper")``).
 
     Returns:
         A ``keras.Model`` with inputs ``[v_clip, v_diff]`` (both (clip_length, size, size, 3)),
@@ -136,7 +147,7 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
     if lower_scls is not None:
         check_keras_model(lower_scls, "lower_scls")
     frame_shape = (input_size, input_size, 3)
-    lower = lower_scls or build_lower_scls(frame_shape)
+    lower = lower_scls or build_lower_scls(frame_shape, filters=lower_filters)
     v_clip = keras.Input((clip_length,) + frame_shape, name="v_clip")
     v_diff = keras.Input((clip_length,) + frame_shape, name="v_diff")
     # One TimeDistributed wrapper carries the lower SCLs for every frame of both clips, so their
@@ -171,7 +182,7 @@ def build_fstcn(num_classes, input_size=204, clip_length=5, paths="both", tempor
     return keras.Model(inputs if len(inputs) > 1 else inputs[0], outputs, name=name)
 
 
-def build_fstcn_auxiliary(num_classes, lower_scls=None, input_size=204, fine_tune_last_three=False,
+def build_fstcn_auxiliary(num_classes, lower_scls=None, input_size=_PAPER["input_size"], fine_tune_last_three=False,
                           name="fstcn_auxiliary"):
     """The auxiliary classifier on the lower SCLs (section 2.3, Fig. 1 dashed box) for pre-training them.
 

@@ -29,9 +29,13 @@ import keras
 from keras import layers
 
 from keras_stvideo.models.frame_differences import frame_differences
+from keras_stvideo.models.siamese_c3d.siamese_c3d_presets import (SIAMESE_C3D_CLASSIFIER_PAPER,
+                                                                SIAMESE_C3D_TOWER_PAPER)
 
-C3D_SMALL_FILTERS = (64, 128, 256, 256, 256)  # Tran et al. 2015, section 3.1
-C3D_SMALL_FC_UNITS = 2048  # Tran et al. 2015, section 3.1; Paul et al. 2018 section 2 (f in R^2048)
+# The paper's numbers, written once in the presets (siamese_c3d_presets.py).
+_TOWER, _CLASSIFIER = SIAMESE_C3D_TOWER_PAPER.config, SIAMESE_C3D_CLASSIFIER_PAPER.config
+C3D_SMALL_FILTERS = _TOWER["filters"]  # Tran et al. 2015, section 3.1
+C3D_SMALL_FC_UNITS = _TOWER["fc_units"]  # Tran et al. 2015, section 3.1; Paul et al. 2018 section 2 (f in R^2048)
 # He et al. 2015's ReLU initialisation. Keras' default (Glorot uniform) halves the activations' variance at
 # every ReLU layer of this normalisation-free stack: measured on 8 x 16 x 16 volumes, the activations' std
 # fell from 0.51 (input) to 0.003 (fc7), a third of fc7's units silent, and 64 clips were not fitted in
@@ -47,8 +51,9 @@ def _check_shape(input_shape):
     return input_shape
 
 
-def build_c3d_small(input_shape=(16, 112, 112, 3), filters=C3D_SMALL_FILTERS, fc_units=C3D_SMALL_FC_UNITS,
-                    dropout=0.5, kernel_initializer=KERNEL_INITIALIZER, batch_norm=False, frame_differences=False,
+def build_c3d_small(input_shape=_TOWER["input_shape"], filters=C3D_SMALL_FILTERS, fc_units=C3D_SMALL_FC_UNITS,
+                    dropout=_TOWER["dropout"], kernel_initializer=KERNEL_INITIALIZER, batch_norm=False,
+                    frame_differences=False,
                     name="c3d_small"):
     """The smaller C3D (Tran et al. 2015, section 3.1) up to fc7: the tower T of Paul et al. 2018, Eq. 1.
 
@@ -111,7 +116,8 @@ def _differences(frames):
     return layers.ZeroPadding3D(((1, 0), (0, 0), (0, 0)), name="no_difference_at_the_start")(differences)
 
 
-def build_c3d_classifier(num_classes, input_shape=(16, 112, 112, 3), tower=None, dropout=0.5,
+def build_c3d_classifier(num_classes, input_shape=_CLASSIFIER["input_shape"], tower=None,
+                         dropout=_CLASSIFIER["dropout"],
                          head_initializer="glorot_uniform", name="c3d_classifier"):
     """A C3D action classifier: the small C3D tower and a softmax over ``num_classes`` (Paul et al. 2018 Table 1).
 

@@ -25,12 +25,14 @@ backend (tests/models/siamese_c3d/test_backends.py).
 import keras
 from keras import layers, ops
 
+from keras_stvideo.models.siamese_c3d.siamese_c3d_presets import SIAMESE_C3D_PAPER
 from keras_stvideo.training.distribution import replica_sum, replicas_in_sync
 from keras_stvideo.training.losses import check_pair_labels, class_balanced_hinge_sums, frobenius_norm
 
-REGULARIZATION = 0.0005  # lambda in Eq. 2 (Paul et al. 2018, section 2)
-HEAD_UNITS = 64  # "output of first fc layer in R^64" (section 2)
-DROPOUT = 0.5  # "dropout of 0.5 in the fc layers, except the final output layer" (section 2)
+# The paper's numbers, written once in the "siamese_c3d_paper" preset (siamese_c3d_presets.py).
+REGULARIZATION = SIAMESE_C3D_PAPER.config["regularization"]  # lambda in Eq. 2 (Paul et al. 2018, section 2)
+HEAD_UNITS = SIAMESE_C3D_PAPER.config["head_units"]  # "output of first fc layer in R^64" (section 2)
+DROPOUT = SIAMESE_C3D_PAPER.config["dropout"]  # "dropout of 0.5 in the fc layers, except the final output layer"
 
 
 @keras.saving.register_keras_serializable(package="keras_stvideo")
@@ -183,7 +185,8 @@ class SiameseC3D(keras.Model):
         return cls(**config)
 
 
-def build_siamese_c3d(input_shape=(16, 112, 112, 3), tower=None, head_units=HEAD_UNITS, dropout=DROPOUT,
+def build_siamese_c3d(input_shape=SIAMESE_C3D_PAPER.config["input_shape"], tower=None, head_units=HEAD_UNITS,
+                      dropout=DROPOUT,
                       regularization=REGULARIZATION, regularize="kernels", name="siamese_c3d"):
     """The Siamese C3D of Paul et al. 2018, section 2, built and ready to compile.
 

@@ -16,92 +16,13 @@ Example:
 """
 
 import keras
-import numpy as np
 
-from keras_stvideo.models.stcsae.training import STCSAE, check_patch_shape
+from keras_stvideo.models.stcsae.stcsae_autoencoder import ENCODER_CONV, STCSAE
+from keras_stvideo.models.stcsae.stcsae_presets import STCSAE_PAPER
 
-ENCODER_CONV = "encoder_conv"
 SOFTMAX_DTYPE = "float32"
 POOLINGS = (None, "mean", "max", "mean_max")
-
-
-@keras.saving.register_keras_serializable(package="keras_stvideo")
-class ZeroSumKernel(keras.constraints.Constraint):
-    """Each output kernel of a convolution minus its mean over the kernel's (T, H, W, C): it sums to zero.
-
-    A zero-sum kernel gives a patch and the patch minus its mean the same response, so an encoder trained on
-    centred patches (``STCSAE(centre_patches=True)``) codes, slid over a whole clip, every centred patch.
-    """
-
-    def __call__(self, kernel):
-        kernel = keras.ops.convert_to_tensor(kernel)
-        return kernel - keras.ops.mean(kernel, axis=tuple(range(len(kernel.shape) - 1)), keepdims=True)
-
-
-def build_stcsae_encoder(patch_shape, code_units, grid_stride=None, activation=None, zero_sum_kernels=False,
-                         name="stcsae_encoder"):
-    """Patch (T, H, W, C) -> code (code_units,): one Conv3D with kernels the size of the patch.
-
-    The convolution's strides are ``(1,) + grid_stride`` (they do not matter on a
-    patch, which gives one position); on a whole clip they set the grid of patch
-    locations (default: non-overlapping, the patch's height and width).
-    ``activation`` is None (linear: Ranzato et al. 2007's encoder ``W_c X``). ``zero_sum_kernels``: the kernels
-    start and stay zero-sum (``ZeroSumKernel``, for an encoder of centred patches).
-    """
-    t, h, w, c = check_patch_shape(patch_shape)
-    grid_stride = (h, w) if grid_stride is None else tuple(grid_stride)
-    inputs = keras.Input((t, h, w, c), name="patch")
-    constraint = ZeroSumKernel() if zero_sum_kernels else None
-    conv = keras.layers.Conv3D(code_units, (t, h, w), strides=(1,) + tuple(grid_stride), padding="valid",
-                               activation=activation, kernel_constraint=constraint, name=ENCODER_CONV)
-    outputs = keras.layers.Reshape((code_units,), name="code")(conv(inputs))
-    if constraint is not None:
-        conv.kernel.assign(constraint(conv.kernel))
-    return keras.Model(inputs, outputs, name=name)
-
-
-def build_stcsae_decoder(patch_shape, code_units, name="stcsae_decoder"):
-    """Sparse code (code_units,) -> patch (T, H, W, C): fully connected output neurons (linear)."""
-    patch_shape = check_patch_shape(patch_shape)
-    inputs = keras.Input((code_units,), name="sparse_code")
-    x = keras.layers.Dense(int(np.prod(patch_shape)), name="decoder_dense")(inputs)
-    outputs = keras.layers.Reshape(patch_shape, name="reconstruction")(x)
-    return keras.Model(inputs, outputs, name=name)
-
-
-def build_stcsae(patch_shape=(5, 8, 8, 1), code_units=400, grid_stride=None, encoder_activation=None, eta=0.02,
-                 beta=1.0, shift_range=(1, 1, 1), code_steps=5, code_learning_rate=0.5, prediction_weight=1.0,
-                 sparsity_threshold=0.1, overcomplete=True, centre_patches=False, name="stcsae"):
-    """The spatio-temporal convolutional sparse auto-encoder (Baccouche et al. 2012, Figure 1), ready to ``fit``.
-
-    The abstract gives none of these numbers; each default is recorded in
-    docs/faithfulness.md (ST-CSAE section).
-
-    Args:
-        patch_shape: (T, H, W, C) of a space-time patch (5 frames x 8 x 8, grey).
-        code_units: encoder kernels = code size (400 > 5 * 8 * 8 = 320: overcomplete).
-        grid_stride: (sh, sw) spacing of the patch grid on a whole clip (default: the patch's H, W).
-        encoder_activation: the encoder's non-linearity (None: linear, as Ranzato et al.'s ``W_c X``).
-        eta, beta: the sparsifying logistic's parameters (Ranzato et al. 2007, section 2.1).
-        shift_range: (st, sh, sw), the best-shift search's neighbourhood: shifts -s..s per axis.
-        code_steps: gradient steps on the energy over the code per batch (0: the code stays
-            at the encoder's output, the simpler reading of the abstract).
-        code_learning_rate: step of the inner code optimisation (in units of the prediction term's curvature).
-        prediction_weight: weight of the encoder's prediction error against the reconstruction error (1: the sum).
-        sparsity_threshold: a sparse-code value below this counts as zero in the ``sparsity`` metric.
-        overcomplete: require ``code_units`` > the patch's number of values (the paper's sparse-overcomplete code).
-        centre_patches: code and reconstruct each patch minus its mean (its DC), with zero-sum encoder kernels
-            (not in Baccouche et al. 2012; ``stvideo compare`` uses it, docs/results/diagnosis_stcsae.md).
-
-    Returns:
-        An ``STCSAE`` model: ``fit`` takes (N,) + ``neighbourhood_shape`` arrays (the patches with
-        ``shift_range`` voxels of margin); calling it on patches reconstructs them.
-    """
-    return STCSAE(patch_shape, code_units, grid_stride=grid_stride, encoder_activation=encoder_activation,
-                  eta=eta, beta=beta, shift_range=shift_range, code_steps=code_steps,
-                  code_learning_rate=code_learning_rate, prediction_weight=prediction_weight,
-                  sparsity_threshold=sparsity_threshold, overcomplete=overcomplete, centre_patches=centre_patches,
-                  name=name)
+LSTM_UNITS = STCSAE_PAPER.training["lstm_units"]  # the "stcsae_paper" preset's (not stated in the abstract)
 
 
 @keras.saving.register_keras_serializable(package="keras_stvideo")
@@ -220,7 +141,7 @@ def build_stcsae_features(encoder, clip_shape, logistic=None, pooling=None, name
     return keras.Model(inputs, outputs, name=name)
 
 
-def build_sequence_head(steps, feature_size, num_classes, lstm_units=50, normalize=True, dropout=0.0,
+def build_sequence_head(steps, feature_size, num_classes, lstm_units=LSTM_UNITS, normalize=True, dropout=0.0,
                         name="lstm_head"):
     """LSTM over the per-frame features + softmax at every step, averaged over the steps.
 
@@ -239,7 +160,7 @@ def build_sequence_head(steps, feature_size, num_classes, lstm_units=50, normali
     return keras.Model(inputs, outputs, name=name)
 
 
-def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=50, head=None, logistic=None, pooling=None,
+def build_stcsae_lstm(encoder, clip_shape, num_classes=6, lstm_units=LSTM_UNITS, head=None, logistic=None, pooling=None,
                       name="stcsae_lstm"):
     """The sequence classifier (Baccouche et al. 2012's second step): clip -> class probabilities.
 

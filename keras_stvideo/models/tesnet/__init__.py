@@ -10,6 +10,7 @@ from keras_stvideo.utils.lazy import lazy_exports
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "build_tesnet": ".tesnet_classifier",
     "build_tsn": ".tesnet_classifier",
+    "build_small_tesnet": ".small_backbone",
     "endpoint_layers": ".tesnet_classifier",
     "placement_frames": ".tesnet_classifier",
     "tesnet_macs": ".tesnet_classifier",

@@ -21,6 +21,7 @@ import keras
 
 from keras_stvideo.layers.temporal_squeeze import TemporalSqueeze
 from keras_stvideo.models.tesnet.frame_layers import BatchToFrames, FrameConsensus, FramesToBatch, FramesToChannels
+from keras_stvideo.models.tesnet.tesnet_presets import TESNET_PAPER, TESNET_PYRAMID_PAPER
 
 ENDPOINTS = ("input", "Conv2d_1a_3x3", "Conv2d_4a_3x3", "Block_A", "Block_B")
 
@@ -34,7 +35,9 @@ TABLE1_PLACEMENTS = {
     5: (("Conv2d_1a_3x3", 3), ("Block_B", 1)),
 }
 # Table 2's 64-frame pyramid: setting No. 5 with D1 = 16, D2 = 4 (section 3.3).
-TABLE2_PYRAMID = {"frames": 64, "setting": 5, "squeezed_frames": (16, 4)}
+TABLE2_PYRAMID = {key: TESNET_PYRAMID_PAPER.config[key] for key in ("frames", "setting", "squeezed_frames")}
+# The paper's numbers, written once in the "tesnet_paper" preset (tesnet_presets.py): the defaults below read them.
+_PAPER = TESNET_PAPER.config
 
 # TF-slim's stem (inception_resnet_v2_base): name, filters, kernel, strides, padding of each conv, in order.
 _STEM = (
@@ -269,8 +272,10 @@ def _build(num_classes, frames, placements, input_size, backbone_weights, dropou
     return model
 
 
-def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_weights=None, squeezed_frames=None,
-                 dropout=0.5, weight_decay=4e-5, beta=10.0, batchnorm_momentum=None, backbone=None, ts_basis="block",
+def build_tesnet(num_classes, frames=_PAPER["frames"], setting=_PAPER["setting"], input_size=_PAPER["input_size"],
+                 backbone_weights=None, squeezed_frames=None, dropout=_PAPER["dropout"],
+                 weight_decay=_PAPER["weight_decay"], beta=_PAPER["beta"], batchnorm_momentum=None,
+                 backbone=None, ts_basis="block",
                  consensus="average", name="tesnet"):
     """The Temporal Squeeze Network: TS layers inside Inception-ResNet-V2 (Huang & Bors 2020, section 2.3).
 
@@ -331,8 +336,8 @@ def build_tesnet(num_classes, frames=10, setting=1, input_size=299, backbone_wei
                   batchnorm_momentum, backbone, ts_basis, consensus)
 
 
-def build_tsn(num_classes, segments=3, input_size=299, backbone_weights=None, dropout=0.5, weight_decay=4e-5,
-              batchnorm_momentum=None, name="tsn"):
+def build_tsn(num_classes, segments=3, input_size=_PAPER["input_size"], backbone_weights=None,
+              dropout=_PAPER["dropout"], weight_decay=_PAPER["weight_decay"], batchnorm_momentum=None, name="tsn"):
     """TSN with an Inception-ResNet-V2 backbone, the paper's comparison (Table 3).
 
     One frame from each of ``segments`` segments, ``(batch, segments, H, W, 3)``,

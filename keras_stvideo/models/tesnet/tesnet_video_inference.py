@@ -10,27 +10,55 @@ that size instead (the closest a fixed-size model comes; stated in the result).
 Fusion and accuracy come from ``keras_stvideo.inference``.
 """
 
+from typing import NamedTuple, Optional
+
 import numpy as np
 
 from keras_stvideo.data.samplers import uniform_test_clips
 from keras_stvideo.inference.fusion import average_fusion
 from keras_stvideo.inference.metrics import top_k_accuracy
+from keras_stvideo.models.tesnet.tesnet_presets import TESNET_PAPER
 from keras_stvideo.models.tesnet.training import centre_crop, segment_frames
 
-NUM_TEST_CLIPS = 20  # section 3.1
+NUM_TEST_CLIPS = TESNET_PAPER.training["num_test_clips"]  # section 3.1
+
+
+class VideoFile(NamedTuple):
+    """A video file to test on, read only where the test clips are: ``read_video(path, size, frame_range)``'s
+    frames, without decoding the rest (``sample_test_clips``, ``evaluate_videos``)."""
+
+    path: object
+    size: Optional[tuple] = None
+    frame_range: Optional[tuple] = None
+
+
+def _clip_indices(num_video_frames, frames, num_clips, kind):
+    """(num_clips, frames) frame indices of the test clips of a video of ``num_video_frames`` frames."""
+    if kind == "tesnet":
+        starts = uniform_test_clips(num_video_frames, num_frames=frames, num_clips=num_clips)
+        return starts[:, None] + np.arange(frames)
+    if kind == "tsn":
+        offsets = (np.arange(num_clips) + 0.5) / num_clips
+        return np.stack([segment_frames(num_video_frames, frames, offset=o) for o in offsets])
+    raise ValueError(f"kind must be 'tesnet' or 'tsn', got {kind!r}")
 
 
 def sample_test_clips(video, frames=10, num_clips=NUM_TEST_CLIPS, kind="tesnet"):
     """(num_clips, frames, H, W, C): TeSNet's K consecutive frames from uniformly spaced starts, or for
-    ``kind="tsn"`` one frame per segment at the same relative offset, the offsets spread over the segments."""
+    ``kind="tsn"`` one frame per segment at the same relative offset, the offsets spread over the segments.
+
+    ``video``: (T, H, W, C) frames, or a ``VideoFile``, of which only the clips' frames are decoded (the same
+    clips as from its ``read_video`` frames, for a sound file; the frame count comes from its packets).
+    """
+    if isinstance(video, VideoFile):
+        from keras_stvideo.data.samplers import count_file_frames, read_test_clips
+
+        indices = _clip_indices(count_file_frames(video.path, video.frame_range), frames, num_clips, kind)
+        clips = read_test_clips(video.path, np.zeros(1, np.int64), indices.reshape(-1), size=video.size,
+                                frame_range=video.frame_range)
+        return clips.reshape(indices.shape + clips.shape[2:])
     video = np.asarray(video)
-    if kind == "tesnet":
-        starts = uniform_test_clips(len(video), num_frames=frames, num_clips=num_clips)
-        return np.stack([video[s : s + frames] for s in starts])
-    if kind == "tsn":
-        offsets = (np.arange(num_clips) + 0.5) / num_clips
-        return np.stack([video[segment_frames(len(video), frames, offset=o)] for o in offsets])
-    raise ValueError(f"kind must be 'tesnet' or 'tsn', got {kind!r}")
+    return video[_clip_indices(len(video), frames, num_clips, kind)]
 
 
 def fit_to_model(clips, model):
@@ -53,7 +81,8 @@ def evaluate_videos(model, videos, labels, frames=10, num_clips=NUM_TEST_CLIPS, 
     """Video-level scores and top-1 accuracy over a test set.
 
     Args:
-        videos: an iterable of (T, H, W, C) arrays (RGB frames or colour-coded flow).
+        videos: an iterable of (T, H, W, C) arrays (RGB frames or colour-coded flow), or of ``VideoFile``s,
+            which are read only where their test clips are.
         labels: their classes.
         progress: optional ``progress(done, total)`` callback.
 

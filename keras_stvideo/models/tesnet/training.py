@@ -10,12 +10,14 @@ compiled here.
 import numpy as np
 
 from keras_stvideo.data.samplers import sample_consecutive_clip
+from keras_stvideo.models.tesnet.tesnet_presets import TESNET_PAPER
 
-# Section 3.1: SGD, momentum 0.9, batch 32, 30 epochs, learning rate 0.001 (RGB) / 0.005 (optical flow).
-LEARNING_RATES = {"rgb": 0.001, "flow": 0.005}
-MOMENTUM = 0.9
-BATCH_SIZE = 32
-EPOCHS = 30
+# Section 3.1: SGD, momentum 0.9, batch 32, 30 epochs, learning rate 0.001 (RGB) / 0.005 (optical flow): the
+# "tesnet_paper" preset's training numbers.
+LEARNING_RATES = dict(TESNET_PAPER.training["learning_rates"])
+MOMENTUM = TESNET_PAPER.training["momentum"]
+BATCH_SIZE = TESNET_PAPER.training["batch_size"]
+EPOCHS = TESNET_PAPER.training["epochs"]
 # TSN's scale jittering (Wang et al. 2016, section 3.2): crop sides drawn from these fractions of the short side.
 TSN_SCALES = (1.0, 0.875, 0.75, 0.66)
 

@@ -5,7 +5,7 @@ Cheap to import (Keras loads when the run starts), so ``stvideo --help`` and opt
 
 import dataclasses
 
-from keras_stvideo.models.tesnet.settings import BACKBONES, DATASETS, MODELS, STREAMS, TABLE1, TesnetSettings
+from keras_stvideo.reproductions.tesnet.settings import BACKBONES, DATASETS, MODELS, STREAMS, TABLE1, TesnetSettings
 from keras_stvideo.reproductions import positive_integer_options
 
 DESCRIPTION = (
@@ -35,7 +35,8 @@ def add_arguments(parser):
                         help="D per TS layer, replacing the setting's (Table 2's 64 frames: --setting 5 "
                              "--frames 64 --squeezed-frames 16 4)")
     parser.add_argument("--epochs", type=int, default=None, help="default 30 (section 3.1)")
-    parser.add_argument("--batch-size", type=int, default=None, help="default 32 (section 3.1)")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="default 32 (section 3.1); 8 for the 64-frame pyramid (section 3.3)")
     parser.add_argument("--learning-rate", type=float, default=None, help="default 0.001 RGB / 0.005 flow")
     parser.add_argument("--input-size", type=int, default=None, help="crop side (default 299)")
     parser.add_argument("--test-clips", type=int, default=None, help="clips per test video (default 20)")
@@ -83,7 +84,7 @@ def settings_from_args(args):
 
 
 def run(args):
-    from keras_stvideo.models.tesnet import experiment
+    from keras_stvideo.reproductions.tesnet import experiment
 
     settings = settings_from_args(args)
     results = experiment.run_reproduction(settings, root=args.root, out=args.out, seed=args.seed,

@@ -5,6 +5,12 @@ Light to import (no Keras), so the command line validates options before TensorF
 
 import dataclasses
 
+from keras_stvideo.models.tesnet.tesnet_presets import (TESNET_PAPER, TESNET_PYRAMID_PAPER, TESNET_QUICK,
+                                                        TESNET_QUICK_INCEPTION_RESNET)
+
+# The run's paper numbers: the "tesnet_paper" preset's (models/tesnet/tesnet_presets.py).
+_MODEL, _RUN = TESNET_PAPER.config, TESNET_PAPER.training
+
 # Table 1: UCF101 split 1, RGB, K = 10, top-1 % per setting No.
 TABLE1 = {1: 85.4, 2: 83.1, 3: 81.7, 4: 84.9, 5: 85.3}
 TABLE1_ROWS = {1: "Input D1=3", 2: "Input D1=1", 3: "Conv2d_1a_3x3 D1=3 + Conv2d_4a_3x3 D2=1",
@@ -31,18 +37,18 @@ class TesnetSettings:
     splits: tuple = (1,)
     stream: str = "rgb"
     model: str = "tesnet"  # "tsn" (3 segments) or "baseline" (1 frame): Table 3's comparisons
-    setting: int = 1
-    frames: int = 10  # K; Table 2 also uses 16 and 64
+    setting: int = _MODEL["setting"]
+    frames: int = _MODEL["frames"]  # K; Table 2 also uses 16 and 64 (64: the "tesnet_pyramid_paper" preset)
     squeezed_frames: tuple = None  # None: Table 1's D values; (16, 4) with setting 5 and 64 frames (Table 2)
-    input_size: int = 299
+    input_size: int = _MODEL["input_size"]
     frame_size: tuple = (256, 340)  # frames resized to TSN's 340 x 256 before cropping (not stated)
-    batch_size: int = 32
-    epochs: int = 30
+    batch_size: int = None  # None: 32 (section 3.1), or 8 for the 64-frame pyramid (section 3.3, its preset)
+    epochs: int = _RUN["epochs"]
     learning_rate: float = None  # None: 0.001 (RGB), 0.005 (flow)
     plateau_patience: int = 2  # "divided by 10 when the validation accuracy saturates": patience not stated
     validation_fraction: float = 0.1  # training videos held out to watch for saturation (not stated)
-    backbone_weights: str = "imagenet"
-    num_test_clips: int = 20
+    backbone_weights: str = _RUN["backbone_weights"]
+    num_test_clips: int = _RUN["num_test_clips"]
     flow_backend: str = "skimage"
     flow_weight: float = 1.0  # RGB + OF fusion weight of the flow scores (not stated)
     flow_bound: float = 20.0  # pixels a frame at which the colour-coded flow saturates (TSN's 20, on 340 x 256)
@@ -55,6 +61,8 @@ class TesnetSettings:
     quick_video_frames: int = 24  # frames per generated video (K consecutive frames are drawn from them)
 
     def __post_init__(self):
+        if self.batch_size is None:
+            object.__setattr__(self, "batch_size", self.paper_batch_size)
         if self.dataset not in DATASETS:
             raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {self.dataset!r}")
         if self.stream not in STREAMS:
@@ -91,6 +99,15 @@ class TesnetSettings:
             raise ValueError(f"validation_fraction must lie in [0, 0.5), got {self.validation_fraction!r}")
 
     @property
+    def paper_batch_size(self):
+        """The paper's batch for this clip: 8 for Table 2's 64-frame pyramid ("a rather small batch size of 8",
+        the ``tesnet_pyramid_paper`` preset), else 32 (section 3.1)."""
+        pyramid = TESNET_PYRAMID_PAPER.config
+        is_pyramid = (self.frames, self.setting, self.squeezed_frames) == (
+            pyramid["frames"], pyramid["setting"], tuple(pyramid["squeezed_frames"]))
+        return (TESNET_PYRAMID_PAPER if is_pyramid else TESNET_PAPER).training["batch_size"]
+
+    @property
     def streams(self):
         return ("rgb", "flow") if self.stream == "both" else (self.stream,)
 
@@ -123,10 +140,11 @@ class TesnetSettings:
         backbone = changes.get("backbone", "small" if model == "tesnet" else "inception_resnet_v2")
         values = dict(quick=True, backbone=backbone, frames=16, flip=False, backbone_weights=None,
                       batchnorm_momentum=0.9, validation_fraction=0.0)
-        if backbone == "small":
-            values.update(input_size=32, frame_size=(32, 32), batch_size=16, epochs=20)
-        else:
-            values.update(input_size=75, frame_size=(80, 80), batch_size=8, epochs=4, learning_rate=0.003)
+        if backbone == "small":  # the "tesnet_quick" preset
+            values.update({key: TESNET_QUICK.training[key] for key in ("input_size", "frame_size", "batch_size",
+                                                                       "epochs")})
+        else:  # the "tesnet_quick_inception_resnet" preset
+            values.update(TESNET_QUICK_INCEPTION_RESNET.training)
         # TSN's flow bound (20 pixels on 256-pixel-high frames) scaled to the generated frames' height
         values["flow_bound"] = 20.0 * values["frame_size"][0] / 256
         values.update(changes)

@@ -1,0 +1,43 @@
+"""The figures written beside results: confusion counts against a loop, PNG files written whole, bad input named."""
+
+import numpy as np
+import pytest
+
+from keras_stvideo.plots import claim_arms_figure, confusion_matrix, confusion_matrix_figure, training_curves
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def test_confusion_matrix_counts_pairs():
+    rng = np.random.default_rng(0)
+    labels, predictions = rng.integers(0, 4, 50), rng.integers(0, 4, 50)
+    expected = np.zeros((4, 4), int)
+    for true, predicted in zip(labels, predictions):
+        expected[true, predicted] += 1
+    np.testing.assert_array_equal(confusion_matrix(labels, predictions, 4), expected)
+
+
+def test_confusion_matrix_names_values_outside_the_classes():
+    with pytest.raises(ValueError, match=r"predictions must lie in \[0, 3\)"):
+        confusion_matrix([0, 1], [0, 3], 3)
+    with pytest.raises(ValueError, match="same shape"):
+        confusion_matrix([0, 1], [0], 3)
+
+
+def test_figures_are_written_as_png(tmp_path):
+    history = {"loss": [1.0, 0.5], "accuracy": [0.4, 0.8], "val_loss": [1.1, 0.7], "val_accuracy": [0.3, 0.6]}
+    record = {"paper": "Sun et al. 2015", "method": "SCI", "control": "average", "verdict": "inconclusive",
+              "method_accuracy": [50.0, 55.0, 52.0], "control_accuracy": [49.0, 56.0, 50.0]}
+    for name, draw in (("curves", lambda p: training_curves({"FstCN": history}, path=p)),
+                       ("confusion", lambda p: confusion_matrix_figure([0, 1, 1], [0, 1, 0], ["a", "b"], path=p)),
+                       ("claim", lambda p: claim_arms_figure(record, path=p, chance=100 / 6))):
+        path = tmp_path / "sub" / f"{name}.png"
+        figure = draw(path)
+        assert path.read_bytes()[:8] == PNG_SIGNATURE
+        assert figure.axes
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["claim.png", "confusion.png", "curves.png"]
+
+
+def test_training_curves_need_a_known_metric():
+    with pytest.raises(ValueError, match="no history holds any of"):
+        training_curves({"run": {"mae": [1.0]}})
