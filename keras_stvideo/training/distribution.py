@@ -7,10 +7,18 @@ whole batch.
 
 - TensorFlow: ``tf.distribute.MirroredStrategy`` over the local GPUs (or CPUs);
   with ``TF_CONFIG`` set in the environment, ``MultiWorkerMirroredStrategy``
-  across machines (one process per machine, each running the same command).
+  across machines (one process per machine, each running the same command and
+  passing the whole data to ``fit``, which gives each worker its share). Enter
+  ``data_parallel`` before any other TensorFlow op (the cluster's collectives are
+  set up then). The strategy here reduces nested values and scalar logs, two
+  calls Keras 3's ``fit`` makes that the plain strategy refuses with two workers
+  (keras-team/keras#20585).
 - JAX: ``keras.distribution.DataParallel`` over ``keras.distribution.list_devices()``;
   for several processes, call ``keras.distribution.initialize()`` first (or set
-  its environment variables) and pass ``devices=None`` to use every device.
+  its environment variables) and pass ``devices=None`` to use every device. Keras
+  then wants each process's own rows: pass a ``tf.data.Dataset`` (Keras shards
+  it), or arrays of this process's rows with ``engine.auto_shard_dataset = False``
+  and ``batch_size`` this process's share of the global batch.
 - PyTorch: Keras has no data-parallel engine of its own there; a ValueError says so.
 
 Custom training steps: on JAX the step is traced once over the whole (sharded)
@@ -74,6 +82,39 @@ def _mirrored_strategy(devices):
     return tf.distribute.MirroredStrategy(devices=list(devices))
 
 
+@functools.lru_cache(maxsize=None)
+def _multi_worker_strategy(tf_config):
+    """One MultiWorkerMirroredStrategy per process (and ``TF_CONFIG``): creating it configures the cluster's
+    collective operations, which TensorFlow does once per process, before its first op."""
+    import tensorflow as tf
+
+    class MultiWorkerMirroredStrategy(tf.distribute.MultiWorkerMirroredStrategy):
+        """``reduce`` takes a nested structure, and a scalar's mean over the replicas with ``axis=0``.
+
+        Keras 3's TensorFlow ``fit`` (3.15 here; reported since 3.7 in keras-team/keras#20585) calls ``reduce`` in two
+        ways that ``MultiWorkerMirroredStrategy`` refuses once there are two workers:
+        - before training, ``TensorFlowTrainer._maybe_symbolic_build`` reduces the whole first batch
+          ((x, y), a nest) in one call: "Attempt to convert a value (PerReplica...) with an unsupported
+          type"; here each leaf is reduced on its own;
+        - after every step, ``reduce_per_replica`` averages each log with ``reduce("MEAN", log, axis=0)``
+          (its one-worker branch takes the mean over the replicas only): "Invalid reduction dimension 0
+          for input with 0 dimensions" for the scalar losses and metrics; here a scalar's ``axis=0``
+          means the mean over the replicas, what one worker logs.
+        """
+
+        def reduce(self, reduce_op, value, axis):
+            base = super(MultiWorkerMirroredStrategy, self).reduce
+
+            def leaf_reduce(leaf):
+                local = self.experimental_local_results(leaf)[0]
+                scalar = getattr(local, "shape", None) is not None and local.shape.rank == 0
+                return base(reduce_op, leaf, None if scalar else axis)
+
+            return tf.nest.map_structure(leaf_reduce, value)
+
+    return MultiWorkerMirroredStrategy()
+
+
 @contextlib.contextmanager
 def data_parallel(devices=None):
     """Train data-parallel over ``devices`` (a count, or None for all) inside this context.
@@ -86,9 +127,7 @@ def data_parallel(devices=None):
 
     backend = keras.backend.backend()
     if backend == "tensorflow" and os.environ.get("TF_CONFIG"):
-        import tensorflow as tf
-
-        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        strategy = _multi_worker_strategy(os.environ["TF_CONFIG"])
         with strategy.scope():
             yield strategy
         return
