@@ -6,7 +6,7 @@ same parameters (least CPU time of ``--repeats``; all of it single-threaded):
 * ``vectorised``: ``MovingMNIST.generate`` (each digit warped once per sequence,
   placed on every frame; one batched elastic resampling).
 * ``per_frame_reference``: the same definition rendered frame by frame and digit
-  by digit with scikit-image (tests/data/moving_mnist_reference.py, which the
+  by digit with scikit-image (keras_stvideo/data/moving_mnist_reference.py, which the
   tests check the generator against to 1e-5).
 * ``per_frame_canvas``: the literal per-frame canvas warp (paste, then one
   scikit-image warp of the 64 x 64 canvas; elastic fields drawn and smoothed per
@@ -40,7 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.machine import cpu_description, peak_flops  # noqa: E402
 from keras_stvideo.data.mnist import load_embedded_digits  # noqa: E402
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST  # noqa: E402
-from tests.data.moving_mnist_reference import canvas_reference_render, reference_render  # noqa: E402
+from keras_stvideo.data.moving_mnist_reference import canvas_reference_render, reference_render  # noqa: E402
 
 WARP_FLOPS_PER_PIXEL = 21
 

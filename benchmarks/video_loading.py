@@ -19,9 +19,13 @@ Cases: ``read_112``, ``read_299`` (whole videos, ``read_video(size=...)``); ``cl
 frames of a random span); ``consecutive_16`` (TeSNet/C3D 16 consecutive frames at 112);
 ``test_clips_20x10`` (TeSNet's 20 uniformly spaced 10-frame test clips); ``siamese_volume``
 (``pair_mining.read_frames``: 16 frames at 128 x 171); ``dataset_workers_1`` and
-``dataset_workers_2`` (``VideoClipDataset`` with a file sampler through Keras' PyDataset
-adapter, 1 and 2 worker threads). The machine may be shared: compare fractions, which
-are measured side by side, more than absolute rates.
+``dataset_workers_2`` (``VideoClipDataset`` with ``read_consecutive_clip``, 16 frames at
+112 x 112, batches of 2, through Keras' PyDataset adapter with 1 and 2 worker threads, one
+epoch of ``--dataset-batches`` batches, the index naming each file several times);
+``tf_data_2`` (the same batches through ``as_tf_dataset(..., num_parallel_calls=2)``).
+Keras' worker pool costs about 0.1 s per epoch however short (its ``stop()`` polls its
+queue with a 0.1 s timeout): ``--dataset-batches 2`` shows it. The machine may be shared:
+compare fractions, which are measured side by side, more than absolute rates.
 """
 
 import argparse
@@ -43,7 +47,7 @@ import numpy as np  # noqa: E402
 from benchmarks.machine import cpu_description  # noqa: E402
 
 CASES = ("read_112", "read_299", "clip_16_at_150", "fstcn_pair", "consecutive_16", "test_clips_20x10",
-         "siamese_volume", "dataset_workers_1", "dataset_workers_2")
+         "siamese_volume", "dataset_workers_1", "dataset_workers_2", "tf_data_2")
 
 
 def write_ucf_like(path, frames=175, seed=0):
@@ -83,7 +87,40 @@ def raw_decode(paths):
     return count / (time.perf_counter() - start)
 
 
-def make_cases(paths, root):
+def make_dataset(paths, root, batches, **kwargs):
+    """A ``VideoClipDataset`` of ``batches`` batches of 2 clips (16 frames at 112 x 112) of ``paths``, in turn."""
+    from keras_stvideo.data.samplers import read_consecutive_clip
+    from keras_stvideo.data.video_dataset import VideoClipDataset
+    from keras_stvideo.data.video_index import VideoEntry, VideoIndex
+
+    entries = [VideoEntry(paths[i % len(paths)].name, i % 2, {"s": "train"}) for i in range(2 * batches)]
+    index = VideoIndex(root, ["a", "b"], entries)
+    return VideoClipDataset(index, "s", "train", functools.partial(read_consecutive_clip, num_frames=16),
+                            batch_size=2, frame_size=(112, 112), reads_files=True, **kwargs)
+
+
+def keras_epoch(data):
+    """One epoch through Keras' PyDataset adapter (the worker pool starts and stops as in ``fit``)."""
+    from keras.src.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter
+
+    def run():
+        adapter = PyDatasetAdapter(data, shuffle=False)
+        adapter.on_epoch_begin()
+        count = sum(x.shape[0] * x.shape[1] for x, _ in adapter.get_numpy_iterator())
+        adapter.on_epoch_end()
+        return count
+    return run
+
+
+def tf_data_epoch(data, calls):
+    """One epoch of ``as_tf_dataset``'s pipeline (built once, iterated per call)."""
+    from keras_stvideo.data.video_dataset import as_tf_dataset
+
+    pipeline = as_tf_dataset(data, num_parallel_calls=calls)
+    return lambda: sum(x.shape[0] * x.shape[1] for x, _ in pipeline.as_numpy_iterator())
+
+
+def make_cases(paths, root, batches=16):
     """case -> function returning the number of frames it produced."""
     from keras_stvideo.data import samplers
     from keras_stvideo.data.pair_mining import read_frames as read_volume
@@ -99,25 +136,8 @@ def make_cases(paths, root):
         return lambda: sum(function(path) for path in paths)
 
     def dataset(workers):
-        from keras.src.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter
-
-        from keras_stvideo.data.video_dataset import VideoClipDataset
-        from keras_stvideo.data.video_index import VideoEntry, VideoIndex
-
-        index = VideoIndex(root, ["a", "b"], [VideoEntry(p.name, i % 2, {"s": "train"}) for i, p in enumerate(paths)])
-        data = VideoClipDataset(index, "s", "train", functools.partial(samplers.read_consecutive_clip, num_frames=16),
-                                batch_size=2, frame_size=(112, 112), reads_files=True, workers=workers,
-                                use_multiprocessing=False, max_queue_size=4)
-
-        def run():
-            adapter = PyDatasetAdapter(data, shuffle=False)
-            count = 0
-            for _ in range(3):  # three epochs: 3 x len(paths) clips
-                for x, _ in adapter.get_numpy_iterator():
-                    count += x.shape[0] * x.shape[1]
-                adapter.on_epoch_end()
-            return count
-        return run
+        return lambda: keras_epoch(make_dataset(paths, root, batches, workers=workers, use_multiprocessing=False,
+                                                max_queue_size=4))
 
     return {
         "read_112": each(lambda p: len(read_video(p, size=(112, 112)))),
@@ -130,6 +150,7 @@ def make_cases(paths, root):
         "siamese_volume": each(lambda p: len(volume(p))),
         "dataset_workers_1": dataset(1),
         "dataset_workers_2": dataset(2),
+        "tf_data_2": lambda: tf_data_epoch(make_dataset(paths, root, batches), 2),
     }
 
 
@@ -138,6 +159,7 @@ def main():
     parser.add_argument("--videos", type=int, default=4)
     parser.add_argument("--frames", type=int, default=175)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dataset-batches", type=int, default=16, help="batches of 2 clips per dataset epoch")
     parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
     args = parser.parse_args()
     model, flags, _, cores = cpu_description()
@@ -145,9 +167,11 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         root = pathlib.Path(folder)
         paths = [write_ucf_like(root / f"v_{i:02d}.avi", args.frames, seed=i) for i in range(args.videos)]
-        cases = make_cases(paths, root)
+        cases = make_cases(paths, root, args.dataset_batches)
         for name in args.cases:
             function = cases[name]
+            if name.startswith(("dataset_", "tf_data")):
+                function = function()  # built once, outside the timing (a tf.data pipeline traces its map)
             limit = max(raw_decode(paths) for _ in range(args.repeats))
             tracemalloc.start()
             frames = function()  # warm up; counts the frames and the memory
@@ -162,7 +186,8 @@ def main():
             print(json.dumps({"case": name, "frames_per_s": round(rate, 1),
                               "decode_limit_frames_per_s": round(limit, 1),
                               "fraction_of_decode_limit": round(rate / limit, 3),
-                              "peak_memory_mb": round(peak / 2**20, 2), "frames": frames, "cpu": cpu}), flush=True)
+                              "peak_memory_mb": round(peak / 2**20, 2), "frames": frames, "cpu": cpu,
+                              "load_average": round(os.getloadavg()[0], 2)}), flush=True)
 
 
 if __name__ == "__main__":

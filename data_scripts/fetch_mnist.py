@@ -2,6 +2,7 @@
 
 Downloads Keras's ``mnist.npz``, checks its SHA-256, and moves it into place in
 one rename (an interrupted or corrupt download never takes the final name).
+The same as ``stvideo data fetch mnist``; the work is ``keras_stvideo.data.fetch.install_mnist``.
 
 Usage:
     python data_scripts/fetch_mnist.py                 # -> ~/.keras/datasets/mnist.npz
@@ -10,44 +11,16 @@ Usage:
 """
 
 import argparse
-import pathlib
-import shutil
 import sys
-import urllib.request
 
-from tqdm import tqdm
-
-from keras_stvideo.data.download import sha256_of
-from keras_stvideo.utils.atomic import atomic_path
-from keras_stvideo.data.mnist import KERAS_CACHE, SHA256, URL, load_npz
+from keras_stvideo.data.download import sha256_of  # noqa: F401 (the tests check installed files with it)
+from keras_stvideo.data.fetch import install_mnist
+from keras_stvideo.data.mnist import KERAS_CACHE, SHA256
 
 
-def download(url, path):
-    with urllib.request.urlopen(url, timeout=60) as response, open(path, "wb") as out:
-        total = int(response.headers.get("Content-Length") or 0) or None
-        with tqdm(total=total, unit="B", unit_scale=True, desc="mnist.npz") as progress:
-            for chunk in iter(lambda: response.read(1 << 16), b""):
-                out.write(chunk)
-                progress.update(len(chunk))
-
-
-def install(dest, source=None, url=URL, sha256=SHA256):
+def install(dest, source=None, sha256=SHA256):
     """Download (or copy ``source``) to ``dest``, verifying the checksum and the array layout."""
-    dest = pathlib.Path(dest)
-    if dest.is_file() and sha256_of(dest) == sha256:
-        print(f"{dest} is already complete")
-        return dest
-    with atomic_path(dest) as tmp:
-        if source is not None:
-            shutil.copyfile(source, tmp)
-        else:
-            download(url, tmp)
-        actual = sha256_of(tmp)
-        if sha256 and actual != sha256:
-            raise ValueError(f"checksum mismatch for {source or url}: expected sha256 {sha256}, got {actual}")
-        load_npz(tmp)  # the layout keras.datasets.mnist uses
-    print(f"installed MNIST at {dest}")
-    return dest
+    return install_mnist(dest, source, sha256=sha256)
 
 
 def main(argv=None):

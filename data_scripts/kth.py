@@ -1,8 +1,9 @@
 """KTH actions: download, verify, unpack and index (KTH1, KTH2 and Schuldt's person split).
 
-    python data_scripts/kth.py --root data/kth
+    python data_scripts/kth.py --root data/kth      # the same as: stvideo data fetch kth --root data/kth
 
 Six ZIP archives of AVI files and the sub-sequence file 00sequences.txt. Writes ROOT/index.json.
+The work is ``keras_stvideo.data.fetch.prepare_kth``.
 """
 
 import sys
@@ -11,24 +12,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402
 
-BASE = "https://www.csc.kth.se/cvap/actions/"
-ACTIONS = ("walking", "jogging", "running", "boxing", "handwaving", "handclapping")
-ARCHIVES = {f"{action}.zip": {"url": f"{BASE}{action}.zip"} for action in ACTIONS}
-SEQUENCES = {"00sequences.txt": {"url": f"{BASE}00sequences.txt"}}
-
-
-def prepare(root, skip_download=False, allow_missing=False, verify=True):
-    from keras_stvideo.data.datasets import kth
-    from keras_stvideo.data.download import unpack
-
-    root = Path(root)
-    archives = _common.fetch_all({**ARCHIVES, **SEQUENCES}, root, skip_download)
-    videos = root / "videos"
-    for action in ACTIONS:
-        unpack(archives[f"{action}.zip"], videos / action)
-    index = kth.build_index(videos, archives["00sequences.txt"], allow_missing=allow_missing)
-    return _common.finish(index, root, verify)
-
+from keras_stvideo.data.fetch import KTH_ACTIONS as ACTIONS  # noqa: E402, F401
+from keras_stvideo.data.fetch import KTH_ARCHIVES as ARCHIVES  # noqa: E402, F401
+from keras_stvideo.data.fetch import KTH_SEQUENCES as SEQUENCES  # noqa: E402, F401
+from keras_stvideo.data.fetch import prepare_kth as prepare  # noqa: E402
 
 main = _common.main_for(prepare, __doc__)
 

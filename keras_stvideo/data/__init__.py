@@ -18,6 +18,7 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "read_test_clips": ".samplers",
     "VideoIndex": ".video_index",
     "VideoClipDataset": ".video_dataset",
+    "as_tf_dataset": ".video_dataset",
     "sample_fstcn_clip_pair": ".samplers",
     "sample_consecutive_clip": ".samplers",
     "uniform_test_clips": ".samplers",

@@ -6,7 +6,7 @@ local copies first:
 
 1. ``path``: an ``.npz`` with keys ``x_train``, ``y_train``, ``x_test``, ``y_test``;
 2. the ``KERAS_STVIDEO_MNIST`` environment variable (same format);
-3. Keras's cache, ``~/.keras/datasets/mnist.npz`` (where ``data_scripts/fetch_mnist.py`` puts it);
+3. Keras's cache, ``~/.keras/datasets/mnist.npz`` (where ``stvideo data fetch mnist`` puts it);
 4. a download of Keras's ``mnist.npz`` into that cache (checksum verified, written
    atomically), when ``allow_download`` and ``KERAS_STVIDEO_OFFLINE`` is not set;
    tried once per process: after a failure later calls go straight to 5;
@@ -144,5 +144,5 @@ def load_mnist(path=None, allow_download=True):
             _download_failure = reason = f"no local copy and the download failed ({error})"
     _announce(logging.WARNING,
               "MNIST: using the 10,000 test digits embedded in keras_stvideo (5,000 for training, 5,000 for testing): "
-              f"{reason}. For the full 70,000 digits run 'python data_scripts/fetch_mnist.py' or pass a path.")
+              f"{reason}. For the full 70,000 digits run 'stvideo data fetch mnist' or pass a path.")
     return load_embedded_digits()

@@ -24,6 +24,7 @@ Example:
 
 import dataclasses
 import math
+import numbers
 
 import keras
 import numpy as np
@@ -54,11 +55,24 @@ LABEL_ORDERS = ("drawn", "sorted")
 ELASTIC_READINGS = ("literal", "smooth")
 
 
+MAX_DIGITS = 18  # labels are the digits read as one decimal number: 10**18 - 1 still fits in int64
+
+
+def _check_number(name, value, expected, condition):
+    """Raise a ValueError naming ``name`` unless ``value`` is a finite real number satisfying ``condition``."""
+    number = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+    if not math.isfinite(number) or not condition(number):
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    return number
+
+
 def _check_range(name, value, low=None, high=None):
     try:
         start, stop = (float(v) for v in value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a pair (min, max), got {value!r}") from None
+    if not (math.isfinite(start) and math.isfinite(stop)):
+        raise ValueError(f"{name} must be two finite numbers, got {value!r}")
     if not start <= stop:
         raise ValueError(f"{name} must satisfy min <= max, got {value!r}")
     if low is not None and start < low:
@@ -163,8 +177,9 @@ class MovingMNIST:
         mnist_path=None,
         seed=None,
     ):
-        if not isinstance(num_digits, int) or num_digits < 1:
-            raise ValueError(f"num_digits must be a positive integer, got {num_digits!r}")
+        if isinstance(num_digits, bool) or not isinstance(num_digits, int) or not 1 <= num_digits <= MAX_DIGITS:
+            raise ValueError(f"num_digits must be an integer in [1, {MAX_DIGITS}] (the label, the digits read as "
+                             f"one decimal number, must fit in int64), got {num_digits!r}")
         if not isinstance(sequence_length, int) or sequence_length < 1:
             raise ValueError(f"sequence_length must be a positive integer, got {sequence_length!r}")
         if not isinstance(canvas_size, int) or canvas_size < 28:
@@ -185,10 +200,8 @@ class MovingMNIST:
             raise ValueError(f"digit_source must be one of {DIGIT_SOURCES}, got {digit_source!r}")
         if label_order not in LABEL_ORDERS:
             raise ValueError(f"label_order must be one of {LABEL_ORDERS}, got {label_order!r}")
-        if elastic_alpha < 0 or elastic_sigma <= 0:
-            raise ValueError(
-                f"elastic_alpha must be >= 0 and elastic_sigma > 0, got {elastic_alpha!r}, {elastic_sigma!r}"
-            )
+        _check_number("elastic_alpha", elastic_alpha, "a finite number >= 0", lambda v: v >= 0)
+        _check_number("elastic_sigma", elastic_sigma, "a finite number > 0", lambda v: v > 0)
         if not isinstance(elastic_kernel_size, int) or elastic_kernel_size < 1 or elastic_kernel_size % 2 == 0:
             raise ValueError(f"elastic_kernel_size must be a positive odd integer, got {elastic_kernel_size!r}")
         self.num_digits = num_digits

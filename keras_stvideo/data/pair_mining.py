@@ -71,8 +71,8 @@ def colour_transform(volume, params):
 
     Step 1 adds ``hue_shift`` to H, S and V (``offset_on="all"``) or to H only (``"hue"``): hue
     modulo 1, S and V clipped to [0, 1]; then saturation and value become
-    ``clip(scale * x ** exponent, 0, 1)``, one exponent and one scale for both, the same for every frame. uint8 volumes come
-    back as uint8 (rounded), float volumes (in [0, 1]) as float32.
+    ``clip(scale * x ** exponent, 0, 1)``, one exponent and one scale for both, the same for every frame.
+    uint8 volumes come back as uint8 (rounded), float volumes (in [0, 1]) as float32.
     """
     from skimage.color import hsv2rgb, rgb2hsv
 

@@ -1,7 +1,16 @@
-"""A ``keras.utils.PyDataset`` serving clips of the videos of a ``VideoIndex`` for ``model.fit``."""
+"""A ``keras.utils.PyDataset`` serving clips of the videos of a ``VideoIndex`` for ``model.fit``, and the same
+batches as a ``tf.data.Dataset`` (``as_tf_dataset``) loaded by tf.data's parallel map.
+
+Parallel loading: PyAV releases the GIL while it decodes, so worker threads decode in parallel. Keras' worker
+pool (``workers=2``) is restarted every epoch and its ``stop()`` polls its queue with a 0.1 s timeout, a fixed
+cost per epoch (a tenth of a second of a 2-batch epoch, nothing in a 300-batch one), and it fetches batches
+before ``on_epoch_begin`` moves the epoch counter; ``as_tf_dataset`` names the epoch of every batch and
+runs one pipeline across epochs.
+"""
 
 import collections
 import math
+import threading
 
 import keras
 import numpy as np
@@ -79,30 +88,51 @@ class VideoClipDataset(EpochCounter, keras.utils.PyDataset):
         self.one_hot = one_hot
         self.reads_files = bool(reads_files)
         self._cache = collections.OrderedDict()
+        self._cache_lock = threading.Lock()  # worker threads and tf.data's map share the cache
         self._order = np.arange(len(self.entries))
         self.on_new_epoch()
 
     def __len__(self):
         return math.ceil(len(self.entries) / self.batch_size)
 
+    def read_entry(self, entry):
+        """Decoded frames of one entry, uncached (subclasses serving other files override this)."""
+        return read_video(self.index.path_of(entry), size=self.frame_size, frame_range=entry.frame_range)
+
     def load(self, entry):
-        """Decoded frames of one entry (cached when ``cache_size`` > 0)."""
+        """Decoded frames of one entry (cached when ``cache_size`` > 0; thread safe)."""
         key = (entry.path, entry.frame_range)
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
-        video = read_video(self.index.path_of(entry), size=self.frame_size, frame_range=entry.frame_range)
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        video = self.read_entry(entry)
         if self.cache_size > 0:
-            self._cache[key] = video
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            with self._cache_lock:
+                self._cache[key] = video
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
         return video
 
+    def order_of(self, epoch):
+        """The order of the entries in epoch ``epoch`` (a permutation drawn from (seed, epoch) when shuffling)."""
+        if self.shuffle:
+            return np.random.default_rng([self.seed, int(epoch)]).permutation(len(self.entries))
+        return np.arange(len(self.entries))
+
     def __getitem__(self, position):
+        return self.batch_at(self.epoch, position, self._order)
+
+    def batch_at(self, epoch, position, order=None):
+        """Batch ``position`` of epoch ``epoch``, whatever the dataset's own epoch counter says (thread safe).
+
+        ``dataset[i]`` is ``dataset.batch_at(dataset.epoch, i)``.
+        """
         if not 0 <= position < len(self):
             raise IndexError(f"batch index {position} out of range [0, {len(self)})")
-        rng = np.random.default_rng([self.seed, self.epoch, position])
-        rows = self._order[position * self.batch_size : (position + 1) * self.batch_size]
+        order = self.order_of(epoch) if order is None else order
+        rng = np.random.default_rng([self.seed, int(epoch), int(position)])
+        rows = order[position * self.batch_size : (position + 1) * self.batch_size]
         samples, labels = [], []
         for row in rows:
             entry = self.entries[row]
@@ -127,5 +157,57 @@ class VideoClipDataset(EpochCounter, keras.utils.PyDataset):
         return (stacked[0] if len(stacked) == 1 else stacked), labels
 
     def on_new_epoch(self):
-        if self.shuffle:
-            self._order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.entries))
+        self._order = self.order_of(self.epoch)
+
+
+
+def _flatten(batch):
+    """(inputs, labels) -> (list of arrays, inputs were a tuple)."""
+    inputs, labels = batch
+    if isinstance(inputs, tuple):
+        return [*inputs, labels], True
+    return [inputs, labels], False
+
+
+def as_tf_dataset(dataset, epochs=1, first_epoch=0, num_parallel_calls=None, deterministic=True, prefetch=2):
+    """The batches of a ``VideoClipDataset`` as a ``tf.data.Dataset``, made by tf.data's parallel map.
+
+    Element k is ``dataset.batch_at(first_epoch + k // n, k % n)`` with ``n = len(dataset)``: the batches the
+    PyDataset serves in those epochs for the same seed, in the same order (``deterministic=True``), with the
+    epoch of every batch fixed up front (no counter to keep in step). Up to ``num_parallel_calls`` batches
+    (default: tf.data's autotuning) are made at once by tf.data's threads, each in ``tf.numpy_function``;
+    PyAV releases the GIL while it decodes, so they decode in parallel. The map's threads replace the
+    PyDataset's ``workers``; TensorFlow is imported here only.
+
+    For ``model.fit(as_tf_dataset(data, epochs=E), epochs=E, steps_per_epoch=len(data))``.
+
+    Raises:
+        ValueError: ``epochs`` or ``first_epoch`` is not a non-negative integer (``epochs`` positive).
+
+    Example:
+        >>> data = VideoClipDataset(index, "split1", "train", partial(read_consecutive_clip, num_frames=16),
+        ...                         frame_size=(112, 112), reads_files=True)  # doctest: +SKIP
+        >>> model.fit(as_tf_dataset(data, epochs=10), epochs=10, steps_per_epoch=len(data))  # doctest: +SKIP
+    """
+    import tensorflow as tf
+
+    for name, value, low in (("epochs", epochs, 1), ("first_epoch", first_epoch, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    n = len(dataset)
+    arrays, nested = _flatten(dataset.batch_at(first_epoch, 0))  # the signature: dtypes and per-item shapes
+    dtypes = [tf.as_dtype(a.dtype) for a in arrays]
+    shapes = [(None,) + a.shape[1:] for a in arrays]
+
+    def make(k):
+        return _flatten(dataset.batch_at(first_epoch + int(k) // n, int(k) % n))[0]
+
+    def load(k):
+        tensors = tf.numpy_function(make, [k], dtypes, stateful=False)
+        for tensor, shape in zip(tensors, shapes):
+            tensor.set_shape(shape)
+        return (tuple(tensors[:-1]), tensors[-1]) if nested else (tensors[0], tensors[1])
+
+    calls = tf.data.AUTOTUNE if num_parallel_calls is None else int(num_parallel_calls)
+    data = tf.data.Dataset.range(int(epochs) * n).map(load, num_parallel_calls=calls, deterministic=deterministic)
+    return data.prefetch(prefetch) if prefetch else data

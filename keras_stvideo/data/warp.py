@@ -191,6 +191,10 @@ def elastic_displacements(rng, num_frames, size, alpha, sigma, kernel_size):
     the end (smoothing is linear). Every output is the same sum in the same order
     whatever the chunking and the memory layout (``_smooth_fields``).
     """
+    if not (np.isfinite(alpha) and alpha >= 0):
+        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
+    if not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be a finite number > 0, got {sigma!r}")
     kernel_1d = gaussian_kernel(kernel_size, sigma)
     fields = np.empty((2 * num_frames, size, size), np.float32)
     _smooth_fields(_CentredDraws(rng), size, kernel_1d, alpha / 32768.0, fields)

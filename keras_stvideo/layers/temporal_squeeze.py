@@ -1,5 +1,7 @@
 """Temporal Squeeze pooling (Huang & Bors 2020, sections 2.1 to 2.3 and 3.1)."""
 
+from math import comb
+
 import keras
 import numpy as np
 from keras import ops
@@ -33,8 +35,6 @@ def bernstein_basis(frames, squeezed_frames):
     asymmetric in time: each squeezed frame weighs early and late frames differently (with opposite signs),
     so a single squeezed frame carries the direction of a motion, not only a motion-blurred still.
     """
-    from math import comb
-
     t = (np.arange(frames, dtype="float64") + 0.5) / frames
     d = squeezed_frames - 1
     columns = [comb(d, i) * t**i * (1.0 - t) ** (d - i) for i in range(squeezed_frames)]

@@ -1,6 +1,6 @@
 """The registry of paper reproductions that ``stvideo reproduce <paper>`` dispatches over.
 
-Each entry names a module (``models/<method>/reproduction.py``) that is cheap to
+Each entry names a module (``reproductions/<method>/reproduction.py``) that is cheap to
 import (no Keras at module level) and defines:
 
 - ``DESCRIPTION``: one paragraph for ``stvideo reproduce <paper> --help``;
@@ -20,10 +20,11 @@ import functools
 import importlib
 
 REPRODUCTIONS = {
-    "shan2017": "keras_stvideo.models.attention_lstm.reproduction",
-    "siamese-c3d": "keras_stvideo.models.siamese_c3d.reproduction",
-    "tesnet": "keras_stvideo.models.tesnet.reproduction",
-    "stcsae": "keras_stvideo.models.stcsae.reproduction",
+    "shan2017": "keras_stvideo.reproductions.attention_lstm.reproduction",
+    "siamese-c3d": "keras_stvideo.reproductions.siamese_c3d.reproduction",
+    "tesnet": "keras_stvideo.reproductions.tesnet.reproduction",
+    "stcsae": "keras_stvideo.reproductions.stcsae.reproduction",
+    "fstcn": "keras_stvideo.reproductions.fstcn.reproduction",
 }
 
 

@@ -1,4 +1,5 @@
-"""Resumable downloads from a loopback server, archive checks, and the KTH script end to end on local archives."""
+"""Resumable downloads from a loopback server, archive checks, and the KTH script and ``stvideo data fetch``
+end to end on local archives."""
 
 import hashlib
 import http.server
@@ -10,7 +11,9 @@ import zipfile
 
 import pytest
 
+from keras_stvideo import cli
 from keras_stvideo.data.download import ArchiveError, download, unpack, verify
+from keras_stvideo.data.fetch import KTH_ACTIONS
 from keras_stvideo.data.video_index import VideoIndex
 from tests.data.video_files import pattern_video, truncated_copy, write_mjpeg_avi, write_video
 
@@ -91,20 +94,23 @@ def _load_script(name):
     return module
 
 
-@pytest.mark.slow  # builds and unpacks archives, decodes every video
-def test_kth_script_end_to_end_on_local_archives(tmp_path, capsys):
-    kth_script = _load_script("kth")
-    video = write_video(tmp_path / "tiny.avi", pattern_video(8, 16, 16))
-    archives = tmp_path / "root" / "archives"
+def write_kth_archives(archives, video):
+    """KTH's six action ZIPs (persons 2 and 11, scenario d1, ``video`` each) and 00sequences.txt in ``archives``."""
     archives.mkdir(parents=True)
     lines = []
-    for action in kth_script.ACTIONS:
+    for action in KTH_ACTIONS:
         with zipfile.ZipFile(archives / f"{action}.zip", "w") as z:
             for person in (2, 11):
                 name = f"person{person:02d}_{action}_d1"
                 z.write(video, f"{name}_uncomp.avi")
                 lines.append(f"{name}\tframes\t1-4, 5-8")
     (archives / "00sequences.txt").write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.slow  # builds and unpacks archives, decodes every video
+def test_kth_script_end_to_end_on_local_archives(tmp_path, capsys):
+    kth_script = _load_script("kth")
+    write_kth_archives(tmp_path / "root" / "archives", write_video(tmp_path / "tiny.avi", pattern_video(8, 16, 16)))
     assert kth_script.main(["--root", str(tmp_path / "root"), "--skip-download", "--check-decode"]) == 0
     index = VideoIndex.load(tmp_path / "root" / "index.json")
     assert len(index.entries) == 6 * 2 * 2
@@ -175,3 +181,51 @@ def test_scripts_verify_every_video_once_and_list_truncated_ones(tmp_path, capsy
     out = capsys.readouterr().out
     assert "(1 decoded now" in out and ": 0 broken" in out
     assert not (root / "broken_videos.txt").exists()
+
+
+def test_stvideo_data_fetch_kth_equals_the_script_on_local_archives(tmp_path, capsys):
+    video = write_video(tmp_path / "tiny.avi", pattern_video(8, 16, 16))
+    for root in ("cli", "script"):
+        write_kth_archives(tmp_path / root / "archives", video)
+    assert cli.main(["data", "fetch", "kth", "--root", str(tmp_path / "cli"), "--skip-download", "--skip-verify"]) == 0
+    index = VideoIndex.load(tmp_path / "cli" / "index.json")
+    assert len(index.entries) == 6 * 2 * 2 and index.counts("kth1") == {"train": 12, "test": 12}
+    assert {entry.frame_range for entry in index.entries} == {(0, 4), (4, 8)}  # 00sequences.txt's 1-4, 5-8
+    assert index.path_of(index.entries[0]).read_bytes() == video.read_bytes()
+    assert "verified" not in capsys.readouterr().out  # --skip-verify
+    assert _load_script("kth").main(["--root", str(tmp_path / "script"), "--skip-download", "--skip-verify"]) == 0
+    assert VideoIndex.load(tmp_path / "script" / "index.json").entries == index.entries
+
+
+def _fake_mnist(path, size=2):
+    import numpy as np
+
+    np.savez(path, x_train=np.zeros((size, 28, 28), np.uint8), y_train=np.zeros(size, np.uint8),
+             x_test=np.zeros((1, 28, 28), np.uint8), y_test=np.zeros(1, np.uint8))
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_stvideo_data_fetch_mnist_installs_a_checked_copy(tmp_path, capsys):
+    digest = _fake_mnist(tmp_path / "copy.npz")
+    dest = tmp_path / "cache" / "mnist.npz"
+    args = ["data", "fetch", "mnist", "--from-file", str(tmp_path / "copy.npz"), "--dest", str(dest)]
+    assert cli.main(args + ["--sha256", "0" * 64]) == 2
+    assert "checksum mismatch" in capsys.readouterr().err and not dest.exists()
+    assert cli.main(args + ["--sha256", digest]) == 0
+    assert dest.read_bytes() == (tmp_path / "copy.npz").read_bytes()
+    assert cli.main(args + ["--sha256", digest]) == 0 and "already complete" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    (["kth"], "kth needs --root DIR"),
+    (["kth", "--root", "{root}", "--skip-download"], "archive not found"),
+    (["ucf101", "--root", "{root}", "--dest", "x.npz"], "--dest apply to mnist, not to ucf101"),
+    (["mnist", "--root", "{root}"], "--root apply to the video datasets"),
+    (["mnist", "--from-file", "{root}/none.npz", "--dest", "{root}/m.npz"], "MNIST file to install not found"),
+    (["imagenet"], "invalid choice: 'imagenet'"),
+])
+def test_stvideo_data_fetch_errors_are_one_line_and_write_nothing(tmp_path, capsys, arguments, fragment):
+    status = cli.main(["data", "fetch"] + [a.format(root=tmp_path / "root") for a in arguments])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and len(err) == 1 and fragment in err[0], err
+    assert not (tmp_path / "root").exists()

@@ -13,12 +13,16 @@ from keras_stvideo.data.flow import (
     FlowImageError,
     compute_video_flow,
     decode_flow,
+    dequantise_flow_xy,
     encode_flow,
     flow_clip_dataset,
     flow_dir,
+    quantise_flow_xy,
     read_flow,
+    read_flow_frames,
+    write_flow_frames,
 )
-from keras_stvideo.models.tesnet.quick_data import make_moving_square_dataset
+from keras_stvideo.reproductions.tesnet.quick_data import make_moving_square_dataset
 from keras_stvideo.models.tesnet.training import TesnetClipSampler, flip_clip
 
 
@@ -125,3 +129,58 @@ def test_opencv_backend_agrees_where_installed():
     first, second = shifted_pair(dx=2, dy=1)
     flow = TVL1("opencv")(first, second)
     np.testing.assert_allclose(np.median(flow[12:-12, 12:-12].reshape(-1, 2), axis=0), [2.0, 1.0], atol=0.3)
+
+
+def smooth_flows(count=3, size=(24, 32), seed=0):
+    """(count, H, W, 2) smooth flow fields in pixels, reaching past the +-20 bound in places."""
+    from scipy.ndimage import gaussian_filter
+
+    rng = np.random.default_rng(seed)
+    return np.stack([gaussian_filter(rng.normal(0, 150, size + (2,)), (3, 3, 0)) for _ in range(count)]).astype(
+        np.float32)
+
+
+def test_tsn_quantisation_matches_dense_flow_and_its_bound():
+    flows = smooth_flows()
+    assert np.abs(flows).max() > 20  # some clipping happens
+    levels = quantise_flow_xy(flows, bound=20.0)
+    reference = np.clip(np.rint((np.clip(flows.astype(np.float64), -20, 20) + 20) / 40 * 255), 0, 255)
+    np.testing.assert_array_equal(levels, reference.astype(np.uint8))  # TSN's CAST(v, -bound, bound)
+    error = np.abs(dequantise_flow_xy(levels, 20.0) - np.clip(flows, -20, 20))
+    assert error.max() <= 20.0 / 255 + 1e-5  # the documented quantisation bound
+    assert quantise_flow_xy(np.zeros((1, 2)))[0].tolist() == [128, 128]  # still: rint(127.5)
+    assert quantise_flow_xy(np.array([[-99.0, 99.0]]))[0].tolist() == [0, 255]
+
+
+def test_tsn_layout_round_trip(tmp_path):
+    flows = smooth_flows()
+    assert write_flow_frames(flows, tmp_path / "v") == 3
+    assert sorted(p.name for p in (tmp_path / "v").iterdir()) == [
+        f"flow_{axis}_{n:05d}.jpg" for axis in "xy" for n in (1, 2, 3)]
+    levels = read_flow_frames(tmp_path / "v")
+    assert levels.shape == (3, 24, 32, 2) and levels.dtype == np.uint8
+    jpeg = np.abs(levels.astype(int) - quantise_flow_xy(flows).astype(int))
+    # JPEG (quality 95) on these 24 x 32 fields: 0.7 levels on average, 6 at most (at the clipping kinks)
+    assert jpeg.max() <= 8 and jpeg.mean() < 1.0
+    error = np.abs(dequantise_flow_xy(levels) - np.clip(flows, -20, 20))
+    assert error.max() <= (0.5 + 8) * 40 / 255
+    np.testing.assert_array_equal(read_flow_frames(tmp_path / "v", frame_range=(1, 3)), levels[1:2])
+    assert read_flow_frames(tmp_path / "v", size=(12, 16)).shape == (3, 12, 16, 2)
+
+
+@pytest.mark.parametrize("damage, match", [
+    (lambda d: (d / "flow_y_00002.jpg").unlink(), "flow image missing: .*flow_y_00002.jpg"),
+    (lambda d: (d / "flow_x_00001.jpg").unlink(), "no TSN flow images in .*flow_x_00001.jpg missing"),
+    (lambda d: (d / "flow_y_00001.jpg").write_bytes(b"not a jpeg"), "cannot decode flow image .*flow_y_00001.jpg"),
+])
+def test_tsn_layout_errors_name_the_file(tmp_path, damage, match):
+    write_flow_frames(smooth_flows(2, (8, 8)), tmp_path / "v")
+    damage(tmp_path / "v")
+    with pytest.raises(FlowImageError, match=match):
+        read_flow_frames(tmp_path / "v")
+
+
+@pytest.mark.parametrize("bound", [0, -1.0, float("nan"), float("inf")])
+def test_tsn_quantisation_rejects_bad_bounds(bound):
+    with pytest.raises(ValueError, match="bound must be a positive finite number"):
+        quantise_flow_xy(np.zeros((2, 2)), bound)

@@ -36,7 +36,7 @@ def test_offline_fallback_warns(monkeypatch, tmp_path, caplog):
     with caplog.at_level("WARNING"):
         (x_train, _), (x_test, _) = load_mnist(allow_download=False)
     assert len(x_train) == 5000 and len(x_test) == 5000
-    assert "embedded" in caplog.text and "fetch_mnist" in caplog.text
+    assert "embedded" in caplog.text and "stvideo data fetch mnist" in caplog.text
 
 
 def test_load_from_path_and_env(monkeypatch, tmp_path):

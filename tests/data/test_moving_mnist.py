@@ -10,7 +10,7 @@ from skimage.transform import rotate, warp
 from keras_stvideo.data.mnist import load_embedded_digits
 from keras_stvideo.data.moving_mnist import VARIANTS, MovingMNIST, MovingMNISTSequence
 from keras_stvideo.data.warp import elastic_displacements, gaussian_kernel, uniform_fields
-from tests.data.moving_mnist_reference import canvas_transform, elastic_warp, reference_render
+from keras_stvideo.data.moving_mnist_reference import canvas_transform, elastic_warp, reference_render
 
 MNIST = load_embedded_digits()
 

@@ -75,3 +75,53 @@ def test_errors(index):
     tupled = VideoClipDataset(index, "split1", "train", lambda v, rng: (v[:3], v[:3]), inputs=("a",), batch_size=2)
     with pytest.raises(ValueError, match="named tuple or a dict; got tuple"):
         tupled[0]
+
+
+def test_tf_dataset_serves_the_pydataset_batches_of_each_epoch(index):
+    tf = pytest.importorskip("tensorflow", reason="as_tf_dataset builds a tf.data pipeline")
+    from keras_stvideo.data.video_dataset import as_tf_dataset
+
+    data = make(index)
+    walked = make(index)
+    want = [next_epoch(walked) for _ in range(3)][1:]  # epochs 1 and 2
+    pipeline = as_tf_dataset(data, epochs=2, first_epoch=1, num_parallel_calls=2)
+    (clip_spec, diff_spec), label_spec = pipeline.element_spec
+    assert clip_spec.shape.as_list() == diff_spec.shape.as_list() == [None, 3, 16, 16, 3]
+    assert clip_spec.dtype == tf.float32 and label_spec.dtype == tf.int64
+    got = list(pipeline.as_numpy_iterator())
+    assert len(got) == 2 * len(data) == 4
+    for ((clip, diff), labels), ((clip_want, diff_want), labels_want) in zip(got, want[0] + want[1]):
+        np.testing.assert_array_equal(clip, clip_want)
+        np.testing.assert_array_equal(diff, diff_want)
+        np.testing.assert_array_equal(labels, labels_want)
+    assert not np.array_equal(got[0][0][0], got[2][0][0])  # two epochs, two draws
+
+
+def test_tf_dataset_of_a_file_sampler_and_one_input(index):
+    pytest.importorskip("tensorflow", reason="as_tf_dataset builds a tf.data pipeline")
+    from keras_stvideo.data.samplers import read_consecutive_clip
+    from keras_stvideo.data.video_dataset import as_tf_dataset
+
+    data = VideoClipDataset(index, "split1", "train", functools.partial(read_consecutive_clip, num_frames=5),
+                            batch_size=3, frame_size=(12, 16), reads_files=True, seed=7, one_hot=True)
+    got = list(as_tf_dataset(data, num_parallel_calls=2).as_numpy_iterator())
+    assert [x.shape for x, _ in got] == [(3, 5, 12, 16, 3), (1, 5, 12, 16, 3)]  # the short last batch
+    data.on_epoch_begin()
+    for (x, y), position in zip(got, range(len(data))):
+        x_want, y_want = data[position]
+        assert x.dtype == np.float32 and y.dtype == np.float32 and y.shape[1] == 2
+        np.testing.assert_array_equal(x, x_want)
+        np.testing.assert_array_equal(y, y_want)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"epochs": 0}, "epochs must be an integer >= 1, got 0"),
+    ({"epochs": 1.5}, "epochs must be an integer >= 1, got 1.5"),
+    ({"first_epoch": -1}, "first_epoch must be an integer >= 0, got -1"),
+])
+def test_tf_dataset_errors(index, kwargs, match):
+    pytest.importorskip("tensorflow", reason="as_tf_dataset builds a tf.data pipeline")
+    from keras_stvideo.data.video_dataset import as_tf_dataset
+
+    with pytest.raises(ValueError, match=match):
+        as_tf_dataset(make(index), **kwargs)

@@ -22,6 +22,7 @@ Example:
 import keras
 
 from keras_stvideo.layers import ConvOffset2D, SpatialTransformer
+from keras_stvideo.models.frame_differences import frame_differences as differences_of
 from keras_stvideo.utils.validation import check_keras_model, check_positive_int, check_positive_ints
 from keras_stvideo.models.attention_lstm.attention_lstm_presets import (ATTENTION_LSTM_LENET_PAPER,
                                                                       ATTENTION_LSTM_STN_LENET_PAPER)
@@ -208,8 +209,6 @@ def build_lenet_lstm(input_shape=(_PAPER["sequence_length"],) + _FRAME["input_sh
     channels; ``global_pooling`` ("average" or "max") pools conv2's maps over positions before fc(feature_units)
     in place of LeNet's flatten. The LeNet's digit classifier is not part of the model (``build_cnn_lstm``).
     """
-    from keras_stvideo.models.frame_differences import frame_differences as differences_of
-
     if global_pooling not in GLOBAL_POOLINGS:
         raise ValueError(f"global_pooling must be one of {GLOBAL_POOLINGS}, got {global_pooling!r}")
     input_shape = tuple(input_shape)

@@ -7,8 +7,13 @@ fusion (Eqs. 5-7) compared with averaging (Table 2).
 
 import numpy as np
 
-from keras_stvideo.data.samplers import fstcn_clip_pair_at, fstcn_test_starts
-from keras_stvideo.data.video import read_video
+from keras_stvideo.data.samplers import (
+    count_file_frames,
+    fstcn_clip_indices,
+    fstcn_clip_pair_at,
+    fstcn_test_starts,
+    read_test_clips,
+)
 from keras_stvideo.inference.metrics import mean_class_accuracy, top_k_accuracy
 from keras_stvideo.inference.multiview import predict_video
 
@@ -19,6 +24,23 @@ def fstcn_test_pairs(video, num_clips=5, clip_length=5, stride=5, diff_offset=9)
         fstcn_clip_pair_at(video, start, clip_length, stride, diff_offset)[:2]
         for start in fstcn_test_starts(len(video), num_clips, clip_length, stride, diff_offset)
     ]
+
+
+def read_fstcn_test_pairs(path, num_clips=5, clip_length=5, stride=5, diff_offset=9, size=None, frame_range=None):
+    """``fstcn_test_pairs(read_video(path, size, frame_range), ...)`` decoding only the pairs' frames.
+
+    The M starts come from the frame count of the file's packets (``count_file_frames``, the length
+    ``read_video`` gives for a sound file); the 2 l_t frames of each pair (``i_t`` and ``i_t + d_t``) are read
+    in one pass (``read_test_clips``), resized in the decoder as ``read_video`` resizes them.
+    """
+    frames = count_file_frames(path, frame_range)
+    starts = fstcn_test_starts(frames, num_clips, clip_length, stride, diff_offset)
+    local = fstcn_clip_indices(0, clip_length, stride)
+    clips = read_test_clips(path, starts, np.concatenate([local, local + diff_offset]), size=size,
+                            frame_range=frame_range)
+    v_clip = clips[:, :clip_length].astype(np.float32)
+    v_diff = np.abs(v_clip - clips[:, clip_length:].astype(np.float32))
+    return list(zip(v_clip, v_diff))
 
 
 def _inputs_for(model):
@@ -56,13 +78,14 @@ def evaluate_fstcn(model, index, split="split1", role="test", num_clips=5, frame
     fused = {"average": [], "sci": []}
     labels = []
     for entry in tqdm(entries, desc=f"evaluating {split}/{role}", unit="video", disable=not progress):
-        video = read_video(index.path_of(entry), size=frame_size, frame_range=entry.frame_range)
-        if video.shape[1] < crop_size or video.shape[2] < crop_size:
+        pairs = read_fstcn_test_pairs(index.path_of(entry), num_clips, clip_length, stride, diff_offset,
+                                      size=frame_size, frame_range=entry.frame_range)
+        height, width = pairs[0][0].shape[1:3]
+        if height < crop_size or width < crop_size:
             raise ValueError(
-                f"{entry.path}: frames of {video.shape[1]} x {video.shape[2]} are smaller than the model's "
+                f"{entry.path}: frames of {height} x {width} are smaller than the model's "
                 f"{crop_size} x {crop_size} crops; pass a larger frame_size"
             )
-        pairs = fstcn_test_pairs(video, num_clips, clip_length, stride, diff_offset)
         result = predict_video(model, pairs, crop_size, make_inputs=make_inputs)
         fused["average"].append(result["average"])
         fused["sci"].append(result["sci"])

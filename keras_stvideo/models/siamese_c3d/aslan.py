@@ -121,6 +121,7 @@ def evaluate_aslan(tower, pairs_path, volume_shape=None, num_volumes=10, frame_s
     Reads each video once (resized to ``frame_size``), computes its feature, scores every pair.
     Returns ``ten_fold_evaluation``'s dict plus ``scores`` and ``labels`` per fold (for the ROC of Fig. 5).
     """
+    # Imported here: the command line checks --aslan with load_pairs before Keras and PyAV load.
     from keras_stvideo.data.video import read_video
     from keras_stvideo.models.siamese_c3d.retrieval import video_features
 

@@ -7,11 +7,11 @@ pooling"); neighbours are ranked by cosine similarity.
 
 import numpy as np
 
+from keras_stvideo.models.siamese_c3d.training import video_volumes
+
 
 def video_features(tower, videos, volume_shape=None, num_volumes=10, seed=0, batch_size=20):
     """(N, D) mean fc7 features of ``num_volumes`` random volumes per (T, H, W, C) uint8 video (section 3)."""
-    from keras_stvideo.models.siamese_c3d.training import video_volumes
-
     if volume_shape is None:
         volume_shape = tuple(int(d) for d in tower.input.shape[1:4])
     rng = np.random.default_rng(seed)

@@ -25,6 +25,7 @@ backend (tests/models/siamese_c3d/test_backends.py).
 import keras
 from keras import layers, ops
 
+from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_small
 from keras_stvideo.models.siamese_c3d.siamese_c3d_presets import SIAMESE_C3D_PAPER
 from keras_stvideo.training.distribution import replica_sum, replicas_in_sync
 from keras_stvideo.training.losses import check_pair_labels, class_balanced_hinge_sums, frobenius_norm
@@ -199,8 +200,6 @@ def build_siamese_c3d(input_shape=SIAMESE_C3D_PAPER.config["input_shape"], tower
     Returns:
         A built ``SiameseC3D``: ``model((first, second))`` -> (B, 1) scores.
     """
-    from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_small
-
     if tower is None:
         tower = build_c3d_small(input_shape, dropout=dropout)
     shape = (None,) + tuple(tower.input.shape[1:])

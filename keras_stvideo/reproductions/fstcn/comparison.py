@@ -1,25 +1,24 @@
 """FstCN's entry in ``stvideo compare``: the two-path network on V_clip / V_diff pairs of each clip.
 
-See ``keras_stvideo.comparison`` for the task and the budget.
+See ``keras_stvideo.reproductions.comparison`` for the task and the budget.
 """
 
 import numpy as np
 
+from keras_stvideo.models.fstcn.fstcn_presets import FSTCN_COMPARE
+
 PAPER = "Sun et al. 2015"
-REDUCED = ("clip pairs of l_t = 4 frames at stride s_t = 3, d_t = 3 (16-frame clips hold no 30-frame span), "
-           "frames upsampled to 80 x 80 (the lower SCLs' strides need at least 75; 80 leaves the same 1 x 1 top "
-           "as 112), lower SCLs a quarter as wide (24-64-128-128 filters instead of 96-256-512-512), FC 256-128 "
-           "and fusion 128 instead of 4096-2048-2048 (a few hundred clips on 2 CPU cores), trained from scratch "
-           "(no ImageNet) with Adam 1e-4 on [0, 255] pixels instead of SGD 0.01 on [0, 1] clips (with those the "
-           "un-normalised network's activations shrank to about 0.005 and it collapsed to one class: 16.7% on its "
-           "training clips)")
-CLIP_LENGTH, STRIDE, DIFF_OFFSET, INPUT_SIZE = 4, 3, 3, 80
-LOWER_FILTERS = (24, 64, 128, 128)
-# Adam 1e-4 on [0, 255] pixels (Caffe's range, as in the paper's setup): with [0, 1] inputs the un-normalised
-# network's activations shrink to about 0.005 by the lower SCLs' output, and SGD 0.01 from scratch collapsed to
-# one class (measured training-clip accuracy 16.7% in the quick comparison)
-LEARNING_RATE = 1e-4  # Adam's
-INPUT_SCALE = 255.0
+# The recipe's numbers are the "fstcn_compare" preset's (models/fstcn/fstcn_presets.py), which says why each is
+# reduced: Adam 1e-4 on [0, 255] pixels (Caffe's range), since with [0, 1] inputs the un-normalised network's
+# activations shrink to about 0.005 by the lower SCLs' output and SGD 0.01 from scratch collapsed to one class
+# (measured training-clip accuracy 16.7% in the quick comparison).
+PRESET = FSTCN_COMPARE
+REDUCED = PRESET.description
+CLIP_LENGTH, STRIDE, DIFF_OFFSET, INPUT_SIZE = (PRESET.config["clip_length"], PRESET.training["clip_stride"],
+                                                PRESET.training["diff_offset"], PRESET.config["input_size"])
+LOWER_FILTERS = PRESET.config["lower_filters"]
+LEARNING_RATE = PRESET.training["learning_rate"]  # Adam's
+INPUT_SCALE = PRESET.training["input_scale"]
 
 
 def clip_pairs(clips, starts):
@@ -50,25 +49,33 @@ def _latest_start(clips):
     return latest
 
 
-def train(task):
-    """Train a reduced FstCN on ``task`` (random pair starts each epoch); return (model, predict)."""
+def model_inputs(pairs, paths="both"):
+    """What a network of ``paths`` ("both", "scl" or "tcl"; ``build_fstcn``) reads of ``clip_pairs``' output."""
+    if paths not in ("both", "scl", "tcl"):
+        raise ValueError(f"paths must be 'both', 'scl' or 'tcl', got {paths!r}")
+    return pairs if paths == "both" else pairs[0] if paths == "scl" else pairs[1]
+
+
+def train(task, paths="both"):
+    """Train a reduced FstCN on ``task`` (random pair starts each epoch); return (model, predict).
+
+    ``paths``: "both" (FstCN), or one path alone ("scl": spatial, "tcl": temporal; Table 2), trained alike.
+    """
     import keras
 
-    from keras_stvideo.models.fstcn.fstcn_model import build_fstcn, build_lower_scls
-
     latest = _latest_start(task.x_train)
-    lower = build_lower_scls((INPUT_SIZE, INPUT_SIZE, 3), filters=LOWER_FILTERS)
-    model = build_fstcn(task.num_classes, input_size=INPUT_SIZE, clip_length=CLIP_LENGTH, fc_units=(256, 128),
-                        fusion_units=128, lower_scls=lower)
+    model = PRESET.build(num_classes=task.num_classes) if paths == "both" else PRESET.build(
+        num_classes=task.num_classes, paths=paths)
     model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     rng = np.random.default_rng(task.seed)
     for _ in range(task.epochs):
         starts = rng.integers(0, latest + 1, size=len(task.x_train))
-        model.fit(clip_pairs(task.x_train, starts), task.y_train, batch_size=task.batch_size, epochs=1, verbose=0)
+        model.fit(model_inputs(clip_pairs(task.x_train, starts), paths), task.y_train, batch_size=task.batch_size,
+                  epochs=1, verbose=0)
 
     def predict(clips):
         starts = np.full(len(clips), _latest_start(clips) // 2)  # the middle pair
-        return model.predict(clip_pairs(clips, starts), batch_size=task.batch_size, verbose=0)
+        return model.predict(model_inputs(clip_pairs(clips, starts), paths), batch_size=task.batch_size, verbose=0)
 
     return model, predict

@@ -1,9 +1,12 @@
-"""Per-frame scikit-image reference renderers of augmented Moving MNIST.
+"""Per-frame scikit-image reference renderers of augmented Moving MNIST: the generator's definition, executable.
 
-Shared by tests/data/test_moving_mnist.py (which checks the vectorised
-generator against them) and benchmarks/moving_mnist.py (which times both).
-Written independently of keras_stvideo.data.warp: scikit-image does every warp,
-one frame (and one digit) at a time.
+Slow and plain on purpose: scikit-image does every warp, one frame (and one digit)
+at a time, written independently of ``keras_stvideo.data.warp`` (only its
+``gaussian_kernel`` is shared). ``MovingMNIST.render`` must agree with
+``reference_render`` to 1e-5 (tests/data/test_moving_mnist.py), and
+benchmarks/moving_mnist.py times the generator against both renderers. It lives
+in the package so that the tests and the benchmarks share one copy without
+importing each other.
 
 * ``reference_render`` is the generator's definition (docs/faithfulness.md):
   the canvas transform (rotation counter-clockwise on screen by the sequence's
