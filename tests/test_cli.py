@@ -50,7 +50,7 @@ ROWS = [
     (["motion-clips", "--out", "{new}", "--clips-per-class", "0"], "--clips-per-class must be positive"),
     (["motion-clips", "--out", "{new}", "--frame-size", "8", "8", "8"], "--frame-size takes one or two integers"),
     (["motion-clips", "--out", "{new}", "--codec", "h264"], "invalid choice: 'h264'"),
-    (["motion-clips", "--out", "{new}", "--num-frames", "0"], "num_frames"),
+    (["motion-clips", "--out", "{new}", "--num-frames", "0"], "--num-frames must be positive, got 0"),
     # reproduce
     (["reproduce"], "the following arguments are required: PAPER"),
     (["reproduce", "nobody2099"], "invalid choice: 'nobody2099'"),
@@ -74,6 +74,9 @@ ROWS = [
     (["reproduce", "tesnet", "--out", "{new}", "--epochs", "0"], "--epochs must be positive, got 0"),
     (["reproduce", "tesnet", "--out", "{new}", "--root", "{dir}"], "index.json not found"),
     (["reproduce", "tesnet", "--out", "{new}", "--setting", "9"], "invalid choice: 9"),
+    (["reproduce", "fstcn", "--out", "{new}", "--seed", "-1"], "--seed must be an integer in [0, 4294967295]"),
+    (["reproduce", "fstcn", "--out", "{new}", "--index", "{missing}"], "--index dataset index not found"),
+    (["reproduce", "fstcn", "--out", "{new}", "--index", "{file}"], "--index"),
     # compare
     (["compare", "--out", "{under_file}/cmp"], "file.txt is a file, not a folder"),
     (["compare", "--out", "{file}"], "is a file; expected a folder"),
@@ -82,8 +85,12 @@ ROWS = [
     (["compare", "--out", "{new}", "--quick", "--smoke"], "--quick and --smoke exclude each other"),
     (["compare", "--out", "{new}", "--methods", "vgg"], "invalid choice: 'vgg'"),
     (["compare", "--out", "{new}", "--seeds", "0", "0"], "--seeds must be distinct, got [0, 0]"),
-    (["compare", "--out", "{new}", "--seeds", "1", "-2"], "--seed and --seeds take non-negative integers, got -2"),
+    (["compare", "--out", "{new}", "--seeds", "1", "-2"], "--seeds must be an integer in [0, 4294967295], got -2"),
     (["compare", "--out", "{new}", "--seed", "1", "--seeds", "2", "3"], "--seed and --seeds exclude each other"),
+    # claims, data
+    (["claims", "--out", "{new}", "--seeds", "0", "0"], "--seeds must be distinct"),
+    (["claims", "--out", "{new}", "--seeds", "-1"], "--seeds must be an integer in [0, 4294967295], got -1"),
+    (["data", "fetch", "nonesuch"], "invalid choice: 'nonesuch'"),
     # export
     (["export"], "the following arguments are required: model, out_dir"),
     (["export", "{missing}", "{new}/saved"], "not found"),
@@ -100,7 +107,7 @@ ROWS = [
     (["evaluate", "{empty_keras}", "{missing}"], "dataset index not found"),
     (["evaluate", "{empty_keras}", "{file}"], "is not a keras_stvideo dataset index"),
     (["evaluate", "{empty_keras}", "{index}", "--num-clips", "0"], "--num-clips must be positive"),
-    (["evaluate", "{empty_keras}", "{index}", "--frame-size", "0", "8"], "--frame-size must be two positive"),
+    (["evaluate", "{empty_keras}", "{index}", "--frame-size", "0", "8"], "--frame-size must be positive, got 0"),
     (["evaluate", "{empty_keras}", "{index}", "--split", "split9"], "unknown split 'split9'"),
     (["evaluate", "{empty_keras}", "{index}"], "cannot load this .keras file"),
 ]
@@ -123,6 +130,12 @@ def places(tmp_path):
     index = {"name": "tiny", "root": str(tmp_path / "videos"), "class_names": ["a"],
              "entries": [{"path": "a/v.avi", "label": 0, "splits": {"split1": "test"}}]}
     (tmp_path / "index.json").write_text(json.dumps(index))
+    import numpy as np
+
+    from tests.data.video_files import write_video
+
+    (tmp_path / "videos" / "a").mkdir(parents=True)
+    write_video(tmp_path / "videos" / "a" / "v.avi", np.zeros((2, 16, 16, 3), np.uint8))
     return {
         "new": str(tmp_path / "new"), "dir": str(tmp_path / "existing"), "file": str(tmp_path / "file.txt"),
         "under_file": str(tmp_path / "file.txt" / "sub"), "missing": str(tmp_path / "missing.keras"),

@@ -1,6 +1,6 @@
 """``stvideo compare``: the five methods on one generated motion task, one table."""
 
-from keras_stvideo.comparison import METHODS
+from keras_stvideo.reproductions.comparison import METHODS
 
 
 def add_parser(subparsers):
@@ -38,7 +38,7 @@ def settings_from_args(args):
     """One ``CompareSettings`` from the options; a ValueError names a bad one."""
     import dataclasses
 
-    from keras_stvideo.comparison import CompareSettings
+    from keras_stvideo.reproductions.comparison import CompareSettings
 
     if args.quick and args.smoke:
         raise ValueError("--quick and --smoke exclude each other")
@@ -59,8 +59,7 @@ def seeds_from_args(args):
 
 def check_args(args):
     """Reject bad counts, an unusable --out and a missing --merge file before any method trains."""
-    import os
-
+    from keras_stvideo.commands._common import load_json_file
     from keras_stvideo.utils.paths import check_output_folder
 
     for option in ("--train-clips", "--test-clips", "--epochs"):
@@ -73,8 +72,31 @@ def check_args(args):
     if args.seeds is not None and len(set(args.seeds)) != len(args.seeds):
         raise ValueError(f"--seeds must be distinct, got {args.seeds}")
     check_output_folder(args.out, "--out")
-    if args.merge is not None and not os.path.isfile(args.merge):
-        raise ValueError(f"--merge must be an existing comparison.json, got {args.merge!r}")
+    if args.merge is not None:
+        check_merge_payload(load_json_file(args.merge, "--merge", what="comparison.json"), args.merge)
+
+
+def check_merge_payload(payload, path):
+    """A comparison.json payload must hold settings, seconds and rows of methods: else a ValueError naming --merge
+    and the file (before any method trains, not when the table is merged after training)."""
+    import numbers
+
+    def bad(reason):
+        return ValueError(f"--merge {path}: not a comparison.json written by stvideo compare ({reason})")
+
+    if not isinstance(payload, dict):
+        raise bad(f"a JSON {type(payload).__name__}, not an object")
+    for key, kind, name in (("settings", dict, "an object"), ("rows", list, "a list"),
+                            ("seconds", numbers.Real, "a number")):
+        if not isinstance(payload.get(key), kind) or isinstance(payload.get(key), bool):
+            raise bad(f"'{key}' missing or not {name}")
+    for number, row in enumerate(payload["rows"], 1):
+        if not isinstance(row, dict) or not isinstance(row.get("method"), str):
+            raise bad(f"row {number} is not an object with a 'method'")
+        if "seed" in row and (isinstance(row["seed"], bool) or not isinstance(row["seed"], int)):
+            raise bad(f"row {number} has a seed that is not an integer")
+    if not isinstance(payload.get("reruns", []), list):
+        raise bad("'reruns' is not a list")
 
 
 def run(args):
@@ -82,17 +104,19 @@ def run(args):
 
     check_args(args)
 
-    import json
-
-    from keras_stvideo.comparison import (
+    from keras_stvideo.commands._common import check_memory, load_json_file
+    from keras_stvideo.reproductions.comparison import (
         check_same_settings, markdown_table, merge_comparison, run_comparison, save_comparison,
     )
 
     settings = settings_from_args(args)
+    # The clips are held in memory as float32 (frames x side x side x 3), training and test sets together.
+    clip_bytes = settings.num_frames * settings.frame_size**2 * 3 * 4
+    check_memory(2 * (settings.train_clips + settings.test_clips) * clip_bytes, "the generated clips",
+                 "--train-clips or --test-clips")
     previous = None
     if args.merge is not None:
-        with open(args.merge) as file:
-            previous = json.load(file)
+        previous = load_json_file(args.merge, "--merge", what="comparison.json")
         check_same_settings(previous, settings)  # before any method trains
     start = time.perf_counter()
     rows = run_comparison(settings, methods=tuple(args.methods), seeds=seeds_from_args(args))

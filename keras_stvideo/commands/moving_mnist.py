@@ -41,13 +41,37 @@ def check_args(args):
         raise ValueError(f"--num-sequences must be positive, got {args.num_sequences}")
     if args.sequence_length < 1:
         raise ValueError(f"--sequence-length must be positive, got {args.sequence_length}")
+    from keras_stvideo.commands._common import check_memory
+
+    num_sequences = 1000 if args.num_sequences is None else args.num_sequences
+    # x is float32 (N, T, 64, 64, 1), held as chunks and once concatenated (about 2 copies).
+    check_memory(2 * num_sequences * args.sequence_length * 64 * 64 * 4, "the sequences",
+                 "--num-sequences or --sequence-length")
     if args.mnist is not None:
         check_input_file(args.mnist, "--mnist", what="MNIST .npz file")
+        check_mnist_digits(args.mnist)
     check_output_file(args.out, "--out")
     if args.preview:
         check_output_file(args.preview, "--preview", suffixes=(".gif", ".mp4"))
         if os.path.abspath(args.preview) == os.path.abspath(args.out):
             raise PathError(f"--preview and --out must differ, both are {args.out!r}")
+
+
+def check_mnist_digits(path):
+    """The --mnist file must hold images of all ten digits in both pools (a sequence draws a digit of each class);
+    a file numpy cannot read is left to the loader's own message."""
+    from keras_stvideo.utils.paths import PathError
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            pools = {split: (data[f"x_{split}"].shape, np.unique(data[f"y_{split}"]))
+                     for split in ("train", "test") if f"x_{split}" in data and f"y_{split}" in data}
+    except Exception:  # noqa: BLE001 - not an .npz: the MNIST loader names the problem
+        return
+    for split, (shape, digits) in pools.items():
+        if len(shape) != 3 or shape[0] == 0 or not set(range(10)) <= set(digits.tolist()):
+            raise PathError(f"--mnist {path}: x_{split}/y_{split} must hold (N, H, W) images of all ten digits, "
+                            f"got {shape[0] if shape else 0} images of digits {sorted(digits.tolist())}")
 
 
 def run(args):

@@ -30,7 +30,12 @@ def add_parser(subparsers):
 
 def check_common_paths(args):
     """Check the paths of the options reproductions share; a PathError names the option."""
-    from keras_stvideo.utils.paths import check_input_file, check_keras_archive, check_output_folder
+    import pathlib
+
+    from keras_stvideo.commands._common import load_video_index
+    from keras_stvideo.utils.paths import (
+        check_input_file, check_keras_archive, check_output_folder, check_weights_file,
+    )
 
     if getattr(args, "out", None) is not None:
         check_output_folder(args.out, "--out")
@@ -38,8 +43,19 @@ def check_common_paths(args):
         check_input_file(args.mnist, "--mnist", what="MNIST .npz file")
     if getattr(args, "init_model", None) is not None:
         check_keras_archive(args.init_model, "--init-model")
+    if getattr(args, "pretrained_cnn", None) is not None:
+        check_weights_file(args.pretrained_cnn, "--pretrained-cnn")
+    weights = getattr(args, "backbone_weights", None)
+    if weights is not None and weights.lower() not in ("imagenet", "none"):
+        check_weights_file(weights, "--backbone-weights")
     if getattr(args, "backup_dir", None) is not None:
         check_output_folder(args.backup_dir, "--backup-dir")
+    for option in ("index", "ucf101", "hmdb51"):  # dataset indexes: opened and parsed before any training
+        if getattr(args, option, None) is not None:
+            load_video_index(getattr(args, option), f"--{option}")
+    root = getattr(args, "root", None)
+    if root is not None and (pathlib.Path(root) / "index.json").is_file():  # a missing one: the paper's message
+        load_video_index(pathlib.Path(root) / "index.json", "--root")
 
 
 def _checked(run):

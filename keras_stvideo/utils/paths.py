@@ -59,9 +59,7 @@ def check_output_file(path, option=None, suffixes=None):
         raise PathError(f"{_label(option)}must end in {' or '.join(suffixes)}, got {str(path)!r}")
     if path.is_dir():
         raise PathError(f"{_label(option)}{path} is an existing folder; expected a file path")
-    if path.exists():
-        if not os.access(path, os.W_OK):
-            raise PathError(f"{_label(option)}{path}: the existing file is not writable")
+    if path.exists():  # it is replaced by a rename: the folder must be writable, not the file
         folder = path.parent
     else:
         folder = _nearest_existing(path)
@@ -84,14 +82,25 @@ def check_output_folder(path, option=None, must_not_exist=False):
 
 
 def check_input_file(path, option=None, what="file"):
-    """Check that ``path`` is an existing, readable file; return it as a Path."""
+    """Check that ``path`` is an existing, readable regular file; return it as a Path.
+
+    Readability is judged by opening the file (``os.access`` says yes to root everywhere); a folder, a device
+    such as ``/dev/zero`` or a FIFO is refused as not a regular file.
+    """
     path = pathlib.Path(path)
     if not path.exists():
+        if path.is_symlink():
+            raise PathError(f"{_label(option)}{path} is a broken symbolic link; expected a {what}")
         raise FileNotFoundError(f"{_label(option)}{what} not found: {path}")
     if path.is_dir():
         raise PathError(f"{_label(option)}{path} is a folder; expected a {what}")
-    if not os.access(path, os.R_OK):
-        raise PathError(f"{_label(option)}{path}: the {what} is not readable")
+    if not path.is_file():
+        raise PathError(f"{_label(option)}{path} is not a regular file (a device, socket or pipe); expected a {what}")
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as error:
+        raise PathError(f"{_label(option)}{path}: the {what} cannot be read ({error.strerror or error})") from None
     return path
 
 
@@ -100,14 +109,64 @@ def check_keras_archive(path, option=None):
     path = check_input_file(path, option, what=".keras model file")
     if path.suffix != ".keras":
         raise PathError(f"{_label(option)}expected a .keras model file, got {str(path)!r}")
+    damaged = None
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+            damaged = archive.testzip()  # the first member whose CRC does not match, or None
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
         names = None
+    if damaged is not None:
+        raise PathError(f"{_label(option)}{path} is a damaged .keras archive ({damaged} fails its checksum)")
     if names is None or "config.json" not in names:
         raise PathError(
             f"{_label(option)}{path} is not a valid .keras archive (a ZIP file holding config.json and the "
             "weights): it is truncated, corrupt or another kind of file"
         )
+    return path
+
+
+def check_video_file(path, option=None, what="video file"):
+    """Check that ``path`` is a regular file that decodes to at least one frame (PyAV); return it as a Path."""
+    path = check_input_file(path, option, what=what)
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise ValueError("it holds no video stream")
+            next(container.decode(video=0))
+    except StopIteration:
+        raise PathError(f"{_label(option)}{path}: the {what} holds no frame") from None
+    except Exception as error:  # noqa: BLE001 - PyAV raises its own error classes for a file it cannot read
+        reason = " ".join(str(error).split())[:160] or type(error).__name__
+        raise PathError(f"{_label(option)}{path}: cannot decode the {what} ({reason})") from None
+    return path
+
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def check_weights_file(path, option=None):
+    """Check a weights file before any training: a ``.keras`` archive, or an HDF5 file (``.h5``, ``.weights.h5``)
+    whose signature is right and which h5py opens; return it as a Path."""
+    path = pathlib.Path(path)
+    if path.suffix == ".keras":
+        return check_keras_archive(path, option)
+    path = check_input_file(path, option, what="weights file")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head != HDF5_SIGNATURE:
+        raise PathError(f"{_label(option)}{path} is not a weights file (.keras or HDF5 .h5): it is truncated, "
+                        "corrupt or another kind of file")
+    try:
+        import h5py
+    except ImportError:
+        return path
+    try:
+        with h5py.File(path, "r") as weights:
+            list(weights.keys())
+    except Exception as error:  # noqa: BLE001 - h5py raises OSError, KeyError... for a damaged file
+        reason = " ".join(str(error).split())[:160] or type(error).__name__
+        raise PathError(f"{_label(option)}{path}: the HDF5 weights file cannot be read ({reason})") from None
     return path

@@ -36,7 +36,7 @@ def add_arguments(parser):
 
 def settings_from_args(args):
     """One ``SiameseSettings`` from the parsed options; a ValueError names a bad option."""
-    from keras_stvideo.models.siamese_c3d.experiment import SiameseSettings
+    from keras_stvideo.reproductions.siamese_c3d.experiment import SiameseSettings
 
     settings = SiameseSettings.quick() if args.quick else SiameseSettings()
     changes = positive_integer_options(args, {"pretrain_epochs": "--epochs",
@@ -49,18 +49,41 @@ def settings_from_args(args):
     return dataclasses.replace(settings, **changes)
 
 
-def run(args):
-    from keras_stvideo.models.siamese_c3d import experiment
+def check_aslan_file(path):
+    """Open and parse the --aslan pairs file before any training; a bad one is one line naming the option and file."""
+    from keras_stvideo.models.siamese_c3d.aslan import load_pairs
+    from keras_stvideo.utils.paths import PathError, check_input_file
 
-    from keras_stvideo.utils.paths import check_input_file, check_output_folder
+    check_input_file(path, "--aslan", what="ASLAN pairs file")
+    try:
+        root, folds = load_pairs(path)
+    except Exception as error:  # noqa: BLE001 - JSONDecodeError, UnicodeDecodeError, ValueError of the checks
+        message = " ".join(str(error).split())[:200]
+        raise PathError(f"--aslan {path}: not a usable ASLAN pairs file ({message})") from None
+    if not root.is_dir():
+        raise PathError(f"--aslan {path}: its video folder {root} does not exist")
+    for number, fold in enumerate(folds, 1):
+        if {same for _, _, same in fold} != {0, 1}:
+            raise PathError(f"--aslan {path}: fold {number} must hold both same (1) and not-same (0) pairs")
+    missing = next((root / v for fold in folds for a, b, _ in fold for v in (a, b) if not (root / v).is_file()), None)
+    if missing is not None:
+        raise PathError(f"--aslan {path}: the video {missing} is missing or not a regular file")
+    return root, folds
+
+
+def run(args):
+    from keras_stvideo.reproductions.siamese_c3d import experiment
+
+    from keras_stvideo.commands._common import load_video_index
+    from keras_stvideo.utils.paths import check_output_folder
 
     settings = settings_from_args(args)
     out = check_output_folder(args.out, "--out")
-    for option in ("ucf101", "hmdb51"):
+    for option in ("ucf101", "hmdb51"):  # opened and parsed now, not after training
         if getattr(args, option) is not None:
-            check_input_file(getattr(args, option), f"--{option}", what="dataset index")
+            load_video_index(getattr(args, option), f"--{option}")
     if args.aslan is not None:
-        check_input_file(args.aslan, "--aslan", what="ASLAN pairs file")
+        check_aslan_file(args.aslan)
     if not args.quick and args.ucf101 is None:
         raise ValueError("give --ucf101 INDEX (and optionally --hmdb51, --aslan), or --quick")
     ucf101, hmdb51, aslan, note = args.ucf101, args.hmdb51, args.aslan, ""
