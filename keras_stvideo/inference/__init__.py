@@ -1,4 +1,5 @@
-"""Inference over whole videos: multi-view testing and score fusion (average, SCI)."""
+"""Inference over whole videos: multi-view testing, score fusion (average, SCI), and clip classifiers evaluated
+over a dataset index."""
 
 from keras_stvideo.utils.lazy import lazy_exports
 
@@ -11,4 +12,5 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "predict_video": ".multiview",
     "top_k_accuracy": ".metrics",
     "mean_class_accuracy": ".metrics",
+    "evaluate_clip_classifier": ".clip_classifier",
 })

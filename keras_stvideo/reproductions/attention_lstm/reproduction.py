@@ -10,7 +10,7 @@ import dataclasses
 import os
 import sys
 
-from keras_stvideo.models.attention_lstm.settings import (MODEL_NAMES, PAPER_RESULTS, PROTOCOLS, QUICK_MODELS,
+from keras_stvideo.reproductions.attention_lstm.settings import (MODEL_NAMES, PAPER_RESULTS, PROTOCOLS, QUICK_MODELS,
                                                           QUICK_PROTOCOLS, QUICK_VARIANTS, ReproductionSettings)
 from keras_stvideo.training.schedules import LR_SCHEDULES
 from keras_stvideo.reproductions import positive_integer_options
@@ -169,7 +169,7 @@ def run(args):
           f"(stage 1, then each row) once it is done{'' if args.verbose else '; --verbose shows Keras progress bars'}.",
           flush=True)
     quiet_tensorflow()
-    from keras_stvideo.models.attention_lstm import experiment
+    from keras_stvideo.reproductions.attention_lstm import experiment
 
     results = experiment.run_reproduction(
         models=models, variants=variants, protocols=protocols, settings=settings, seed=args.seed,

@@ -12,7 +12,7 @@ DESCRIPTION = (
     "Reproduce Sun, Jia, Yeung & Shi 2015 (FstCN: factorized spatio-temporal convolutional networks). Train FstCN "
     "(the fstcn_paper preset: 204x204 crops, l_t 5, s_t 5, d_t 9, SGD momentum 0.9 with Caffe's weight decay, "
     "batch 32) on (V_clip, V_diff) pairs read from the training videos of a dataset index (--index, e.g. UCF101 "
-    "from data_scripts/ucf101.py), then test every test video with M clip pairs x 9 crops x 2 flips fused by "
+    "from stvideo data fetch ucf101), then test every test video with M clip pairs x 9 crops x 2 flips fused by "
     "averaging and by SCI (Eqs. 5-7), and print top-1 beside the paper's Tables 2 and 3. --quick runs the whole "
     "pipeline on generated motion-labelled videos (MotionClips) with stvideo compare's reduced FstCN in about 5 "
     "minutes on 2 CPU cores. Resumable: run the same command again after an interruption. Writes results.json, "
@@ -26,7 +26,7 @@ def add_arguments(parser):
                              "read back at 88x88) and stvideo compare's reduced FstCN (fstcn_compare: 80x80 crops, "
                              "Adam 1e-4), 30 epochs: about 5 minutes")
     parser.add_argument("--index", default=None,
-                        help="the dataset's index.json (data_scripts/ucf101.py or hmdb51.py); not with --quick")
+                        help="the dataset's index.json (stvideo data fetch ucf101 or hmdb51); not with --quick")
     parser.add_argument("--split", default="split1", help="the index's split (default split1)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="epochs of one clip pair per training video (not stated; default 50, --quick 30)")
@@ -57,7 +57,7 @@ def settings_from_args(args):
     if args.quick and args.index is not None:
         raise ValueError("--index is for the paper's setting; --quick generates its own videos: give one of them")
     if not args.quick and args.index is None:
-        raise ValueError("give --index INDEX.json (e.g. UCF101 from data_scripts/ucf101.py) or --quick")
+        raise ValueError("give --index INDEX.json (e.g. UCF101 from stvideo data fetch ucf101) or --quick")
     changes = positive_integer_options(args, {"epochs": "--epochs", "batch_size": "--batch-size",
                                               "input_size": "--input-size", "fusion_units": "--fusion-units",
                                               "num_test_clips": "--test-clips", "max_videos": "--max-videos",

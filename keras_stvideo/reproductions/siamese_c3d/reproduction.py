@@ -20,8 +20,8 @@ def add_arguments(parser):
     parser.add_argument("--quick", action="store_true",
                         help="generated motion clips (16 frames of 32x32) and stvideo compare's narrow C3D recipe "
                              "(about 5 minutes on 2 CPU cores)")
-    parser.add_argument("--ucf101", default=None, help="UCF101 index.json (data_scripts/ucf101.py)")
-    parser.add_argument("--hmdb51", default=None, help="HMDB51 index.json (data_scripts/hmdb51.py)")
+    parser.add_argument("--ucf101", default=None, help="UCF101 index.json (stvideo data fetch ucf101)")
+    parser.add_argument("--hmdb51", default=None, help="HMDB51 index.json (stvideo data fetch hmdb51)")
     parser.add_argument("--aslan", default=None, help="ASLAN pairs JSON (data_scripts/aslan.py)")
     parser.add_argument("--split", default=None, help="official split to use (default split1)")
     parser.add_argument("--epochs", type=int, default=None, help="unsupervised epochs (not stated in the paper)")

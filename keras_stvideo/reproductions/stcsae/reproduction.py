@@ -5,7 +5,7 @@ Cheap to import (the experiment loads Keras when the run starts).
 
 import dataclasses
 
-from keras_stvideo.models.stcsae.settings import PROTOCOLS, STCSAESettings
+from keras_stvideo.reproductions.stcsae.settings import PROTOCOLS, STCSAESettings
 from keras_stvideo.reproductions import positive_integer_options
 
 DESCRIPTION = (
@@ -13,9 +13,9 @@ DESCRIPTION = (
     "auto-encoder (best-shift search, energy training) on motion-selected patches of the training persons' videos, "
     "then an LSTM on its frozen per-frame features, under KTH1 (scenarios together) and KTH2 (each scenario "
     "separately, averaged) on the official person split. --root DIR names a KTH copy prepared by "
-    "data_scripts/kth.py (DIR/index.json). --quick runs the whole pipeline on generated clips whose class is the "
-    "motion instead, in minutes. Resumable: rerun the same command to continue. GEMEP-FERA is not public and is "
-    "not run. Writes results.json and results.md."
+    "stvideo data fetch kth --root DIR (DIR/index.json). --quick runs the whole pipeline on generated clips "
+    "whose class is the motion instead, in minutes. Resumable: rerun the same command to continue. GEMEP-FERA "
+    "is not public and is not run. Writes results.json and results.md."
 )
 
 # setting -> command-line option, for the positive integers a user may override
@@ -31,7 +31,7 @@ _INTEGER_OPTIONS = {
 
 
 def add_arguments(parser):
-    parser.add_argument("--root", default=None, help="KTH folder with index.json (from data_scripts/kth.py)")
+    parser.add_argument("--root", default=None, help="KTH folder with index.json (from stvideo data fetch kth)")
     parser.add_argument("--quick", action="store_true",
                         help="generated clips (class = direction of motion) instead of KTH: minutes on 2 CPU cores")
     parser.add_argument("--protocols", nargs="+", default=list(PROTOCOLS), choices=PROTOCOLS)
@@ -63,7 +63,7 @@ def settings_from_args(args):
 
 
 def run(args):
-    from keras_stvideo.models.stcsae import experiment
+    from keras_stvideo.reproductions.stcsae import experiment
 
     settings = settings_from_args(args)
     if args.quick:

@@ -23,7 +23,8 @@ def add_arguments(parser):
                         help="the whole pipeline on generated motion-labelled videos (MotionClips: 6 motions, "
                              "300 videos each, 32x32, K=16) with the small backbone, 20 epochs")
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="ucf101")
-    parser.add_argument("--root", default=None, help="dataset folder with index.json (data_scripts/ucf101.py)")
+    parser.add_argument("--root", default=None,
+                        help="dataset folder with index.json (stvideo data fetch ucf101 --root DIR)")
     parser.add_argument("--split", default="1", choices=("1", "2", "3", "all"),
                         help="official split, or 'all' for the mean over the three (Table 4)")
     parser.add_argument("--stream", choices=STREAMS, default="rgb", help="rgb, flow, or both fused (Table 3)")

@@ -27,6 +27,7 @@ MODELS = ("tesnet", "tsn", "baseline")
 # "inception_resnet_v2": the paper's; "small": ``stvideo compare``'s recipe (comparison.build_recipe_model: a small
 # Inception-ResNet-style 2D CNN, Bernstein start of A, "fuse" consensus, Adam 1e-3), TeSNet with setting 1 only.
 BACKBONES = ("inception_resnet_v2", "small")
+MIN_INCEPTION_RESNET_SIZE = 75  # keras.applications.InceptionResNetV2's smallest input
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +86,10 @@ class TesnetSettings:
         if self.backbone == "small" and (self.model != "tesnet" or self.setting != 1):
             raise ValueError(f"backbone 'small' (stvideo compare's recipe) is for TeSNet with setting 1, got model "
                              f"{self.model!r} with setting {self.setting}: use backbone 'inception_resnet_v2'")
+        if (self.backbone == "inception_resnet_v2" and self.input_size is not None
+                and self.input_size < MIN_INCEPTION_RESNET_SIZE):
+            raise ValueError(f"input_size (--input-size) must be at least {MIN_INCEPTION_RESNET_SIZE} for "
+                             f"Inception-ResNet-V2 (its strided layers need it), got {self.input_size}")
         if self.quick and not 2 <= self.quick_classes <= 8:
             raise ValueError(f"quick_classes must lie in [2, 8] (MotionClips' motions), got {self.quick_classes!r}")
         if self.quick and self.quick_videos_per_class < 4:
