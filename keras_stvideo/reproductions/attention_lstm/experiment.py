@@ -36,7 +36,7 @@ from keras_stvideo.data.scaled_mnist import ScaledMNIST, make_scaled_mnist
 from keras_stvideo.training.epoch_backup import DatasetEpochSync, EpochBackup
 from keras_stvideo.models.attention_lstm.frame_encoders import FRAME_ENCODERS
 from keras_stvideo.models.attention_lstm.training import TwoStageTrainer
-from keras_stvideo.models.attention_lstm.settings import (  # noqa: F401
+from keras_stvideo.reproductions.attention_lstm.settings import (  # noqa: F401
     MODEL_NAMES, NUM_CLASSES, PAPER_LITERAL_PROTOCOL, PAPER_LITERAL_REASON, PAPER_RESULTS, PAPER_STAGE2, PROTOCOLS,
     ReproductionSettings, label_ceiling,
 )
@@ -350,6 +350,8 @@ def _run(models, variants, protocols, settings, seed, mnist, verbose, log, save_
                 "pretrain_seconds": pretrain_seconds, "seconds": time.perf_counter() - start,
                 "test_accuracy_per_epoch": [100 * float(a) for a in curve["val_accuracy"]],
                 "test_loss_per_epoch": [float(a) for a in curve["val_loss"]],
+                # every per-epoch Keras log (training and test-set "val_" curves), for training_curves.png
+                "history": {key: [float(v) for v in values] for key, values in curve.items()},
                 "resumed_epochs": resumed,
             })
             if configuration == "paper_literal":
@@ -431,8 +433,31 @@ def results_notes(results, settings):
     return notes
 
 
+def training_histories(results):
+    """``{row name: per-epoch logs}`` of the rows of ``results`` that hold them (stage 2 or fine-tuning)."""
+    histories = {}
+    for row in results:
+        if row.get("history"):
+            name = f"{MODEL_NAMES[row['model']]} {row['protocol']} {row['variant']}"
+            histories[name + (" (paper's LSTM(8))" if row.get("configuration") == "paper_literal" else "")] = \
+                row["history"]
+    return histories
+
+
 def save_results(results, out_dir, settings, seed):
-    """Write results.json and results.md atomically into ``out_dir``; return their paths."""
+    """Write results.json, results.md and training_curves.png (every row's training and test curves per epoch)
+    atomically into ``out_dir``; return the paths of results.json and results.md."""
+    from keras_stvideo.plots import training_curves
+
     payload = {"settings": dataclasses.asdict(settings), "seed": seed, "results": results}
-    return write_results(out_dir, payload, "# Shan & Atanasov 2017, Table I: paper vs measured\n\n"
-                         + markdown_table(results) + "\n\n" + "\n\n".join(results_notes(results, settings)) + "\n")
+    paths = write_results(out_dir, payload, "# Shan & Atanasov 2017, Table I: paper vs measured\n\n"
+                          + markdown_table(results) + "\n\n" + "\n\n".join(results_notes(results, settings))
+                          + "\n")
+    histories = training_histories(results)
+    if histories:
+        import matplotlib.pyplot as plt
+
+        figure = training_curves(histories, path=pathlib.Path(out_dir) / "training_curves.png",
+                                 title="Shan & Atanasov 2017: stage 2 per epoch (dashed: the test videos)")
+        plt.close(figure)
+    return paths

@@ -20,6 +20,8 @@ import time
 
 import numpy as np
 
+from keras_stvideo.models.siamese_c3d.siamese_c3d_presets import (SIAMESE_C3D_CLASSIFIER_PAPER, SIAMESE_C3D_PAPER,
+                                                                SIAMESE_C3D_QUICK, SIAMESE_C3D_TOWER_PAPER)
 from keras_stvideo.utils.atomic import atomic_path
 from keras_stvideo.utils.results import write_results
 
@@ -32,27 +34,32 @@ PAPER_TABLE1 = {  # Table 1, Paul et al. 2018: accuracy (%); "C3D [27]" = random
 INIT_COLUMNS = {"random": "C3D [27]", "siamese": "Ours"}
 
 
+# The paper's numbers (section 3 unless noted) and our fine-tuning's: the presets' (siamese_c3d_presets.py).
+_PAPER, _TOWER = SIAMESE_C3D_PAPER.training, SIAMESE_C3D_TOWER_PAPER.config
+_FINETUNE = SIAMESE_C3D_CLASSIFIER_PAPER.training
+
+
 @dataclasses.dataclass(frozen=True)
 class SiameseSettings:
     """Every number of the run; paper values are the defaults (section 3 unless noted)."""
 
-    volume_shape: tuple = (16, 112, 112)  # C3D crops (Tran et al. 2015, 3.1)
-    frame_size: tuple = (128, 171)  # C3D frame size (Tran et al. 2015, 3.1)
-    filters: tuple = (64, 128, 256, 256, 256)  # small C3D (Tran et al. 2015, 3.1)
-    fc_units: int = 2048
-    batch_size: int = 10  # section 3
-    positive_ratio: float = 0.3  # section 3
-    transform_on: str = "both"  # section 2 (Algorithm 1 as printed: "negative")
+    volume_shape: tuple = _TOWER["input_shape"][:3]  # C3D crops (Tran et al. 2015, 3.1)
+    frame_size: tuple = _PAPER["frame_size"]  # C3D frame size (Tran et al. 2015, 3.1)
+    filters: tuple = _TOWER["filters"]  # small C3D (Tran et al. 2015, 3.1)
+    fc_units: int = _TOWER["fc_units"]
+    batch_size: int = _PAPER["batch_size"]  # section 3
+    positive_ratio: float = _PAPER["positive_ratio"]  # section 3
+    transform_on: str = _PAPER["transform_on"]  # section 2 (Algorithm 1 as printed: "negative")
     pretrain_epochs: int = 10  # not stated
     batches_per_epoch: int = 1000  # not stated
-    pretrain_learning_rate: float = 1e-3  # Adam; not stated
-    finetune_epochs: int = 10  # not stated
-    finetune_batch_size: int = 10  # not stated
-    finetune_learning_rate: float = 1e-4  # not stated
-    test_volumes: int = 10  # volumes per test video (not stated)
-    feature_volumes: int = 10  # section 3 (nearest neighbours): 10 random volumes
+    pretrain_learning_rate: float = _PAPER["pretrain_learning_rate"]  # Adam; not stated
+    finetune_epochs: int = _FINETUNE["finetune_epochs"]  # not stated
+    finetune_batch_size: int = _FINETUNE["finetune_batch_size"]  # not stated
+    finetune_learning_rate: float = _FINETUNE["finetune_learning_rate"]  # not stated
+    test_volumes: int = _FINETUNE["test_volumes"]  # volumes per test video (not stated)
+    feature_volumes: int = _PAPER["feature_volumes"]  # section 3 (nearest neighbours): 10 random volumes
     split: str = "split1"
-    dropout: float = 0.5  # after fc6, fc7 and the Siamese head's fc (section 2)
+    dropout: float = _TOWER["dropout"]  # after fc6, fc7 and the Siamese head's fc (section 2)
     batch_norm: bool = False  # not in C3D (build_c3d_small's batch_norm)
     frame_differences: bool = False  # not in C3D: conv1 also sees frame differences (build_c3d_small)
     head_initializer: str = "glorot_uniform"  # fc8's kernels when fine-tuning (Keras' default; not stated)
@@ -69,16 +76,15 @@ class SiameseSettings:
         Budget: 6 x 50 mined batches of 16 pairs, then 8 epochs of fine-tuning (one volume per training
         video per epoch, batches of 16) per arm: 5 min 14 s in all on 2 idle CPU cores (measured, seed 0).
         """
-        from keras_stvideo.models.siamese_c3d import comparison as recipe
+        from keras_stvideo.reproductions.siamese_c3d import comparison as recipe
 
         frames, size = QUICK_DATA["num_frames"], QUICK_DATA["size"]
         return cls(volume_shape=(frames // 2,) + tuple(size), frame_size=tuple(size), filters=recipe.FILTERS,
-                   fc_units=recipe.FC_UNITS, batch_size=16, transform_on=recipe.TRANSFORM_ON, pretrain_epochs=6,
-                   batches_per_epoch=50, pretrain_learning_rate=recipe.PRETRAIN_LEARNING_RATE, finetune_epochs=8,
-                   finetune_batch_size=16, finetune_learning_rate=recipe.FINETUNE_LEARNING_RATE,
-                   test_volumes=recipe.TEST_VOLUMES, feature_volumes=4, dropout=recipe.DROPOUT,
-                   batch_norm=recipe.BATCH_NORM, frame_differences=recipe.FRAME_DIFFERENCES,
-                   head_initializer=recipe.HEAD_INITIALIZER, finetune_flip=False)
+                   fc_units=recipe.FC_UNITS, transform_on=recipe.TRANSFORM_ON,
+                   pretrain_learning_rate=recipe.PRETRAIN_LEARNING_RATE,
+                   finetune_learning_rate=recipe.FINETUNE_LEARNING_RATE, test_volumes=recipe.TEST_VOLUMES,
+                   dropout=recipe.DROPOUT, batch_norm=recipe.BATCH_NORM, frame_differences=recipe.FRAME_DIFFERENCES,
+                   head_initializer=recipe.HEAD_INITIALIZER, **SIAMESE_C3D_QUICK.training)  # the quick preset
 
     def build_tower(self):
         """A fresh tower T of these settings (random initialisation)."""
@@ -269,6 +275,7 @@ def run_experiments(settings, out, ucf101=None, hmdb51=None, aslan=None, seed=0,
                                             settings.test_volumes)
             progress(f"[{step}] video accuracy {100 * accuracy:.1f}% on {len(test)} test videos")
             state.record(step, {"accuracy": 100 * accuracy, "train_loss": [float(v) for v in history.history["loss"]],
+                                "history": {key: [float(v) for v in values] for key, values in history.history.items()},
                                 "chance": 100 / len(index.class_names), "seconds": time.time() - started})
 
     # 3. ASLAN (Table 3)
@@ -335,8 +342,35 @@ def markdown_tables(results):
     return "\n".join(lines) + "\n"
 
 
+def training_histories(results):
+    """``{step: per-epoch logs}``: the Siamese pre-training's and each fine-tuning's (training only: these runs
+    hold out no validation set). A fine-tuning recorded before histories were kept gives its loss alone."""
+    histories = {}
+    if "pretrain" in results:
+        histories["pre-training (mined pairs)"] = {key: values for key, values in results["pretrain"].items()
+                                                   if isinstance(values, list)}
+    for step, result in results.items():
+        if step.startswith("finetune:"):
+            histories[step.replace("finetune:", "fine-tuning ").replace(":", ", ")] = \
+                result.get("history") or {"loss": result.get("train_loss", [])}
+    return {name: history for name, history in histories.items() if any(history.values())}
+
+
 def save_results(results, out, settings, seed, note=""):
+    """Write results.json, results.md and training_curves.png (pre-training and fine-tuning per epoch) atomically
+    into ``out``; return the paths of results.json and results.md."""
+    from keras_stvideo.plots import training_curves
+
     payload = {"paper": "Paul, Roy & Roy-Chowdhury 2018", "settings": dataclasses.asdict(settings),
                "seed": seed, "note": note, "results": results,
                "paper_table1": PAPER_TABLE1}
-    return write_results(out, payload, f"# Siamese C3D reproduction\n\n{note}\n\n{markdown_tables(results)}")
+    paths = write_results(out, payload, f"# Siamese C3D reproduction\n\n{note}\n\n{markdown_tables(results)}")
+    histories = training_histories(results)
+    if histories:
+        import matplotlib.pyplot as plt
+
+        figure = training_curves(histories, path=pathlib.Path(out) / "training_curves.png",
+                                 metrics=("loss", "accuracy", "pair_accuracy"),
+                                 title="Siamese C3D: pre-training and fine-tuning per epoch")
+        plt.close(figure)
+    return paths

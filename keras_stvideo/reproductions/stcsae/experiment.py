@@ -13,8 +13,9 @@ import keras
 import numpy as np
 
 from keras_stvideo.data.patches import as_float_clip, sample_moving_patches
-from keras_stvideo.models.stcsae.model import build_sequence_head, build_stcsae, build_stcsae_features
-from keras_stvideo.models.stcsae.settings import KTH2_SCENARIOS, PAPER_RESULTS
+from keras_stvideo.models.stcsae.stcsae_autoencoder import build_stcsae
+from keras_stvideo.models.stcsae.stcsae_classifier import build_sequence_head, build_stcsae_features
+from keras_stvideo.reproductions.stcsae.settings import KTH2_SCENARIOS, PAPER_RESULTS
 from keras_stvideo.training.two_stage import TwoStage
 from keras_stvideo.utils.atomic import atomic_path
 from keras_stvideo.utils.results import write_results
@@ -136,11 +137,14 @@ def clip_features(feature_model, windows, cache=None, chunk=256):
     return features
 
 
-def train_and_test_classifier(autoencoder, train, test, settings, num_classes, seed=0, cache_prefix=None):
+def train_and_test_classifier(autoencoder, train, test, settings, num_classes, seed=0, cache_prefix=None,
+                              validation=None):
     """Stage 2: LSTM on the frozen encoder's features; ``train``/``test`` are (clips, labels).
 
     Training windows carry their video's label; a test video's label is the
-    argmax of the mean class probabilities over its windows.
+    argmax of the mean class probabilities over its windows. ``validation``: optional (clips, labels) whose
+    windows (as many per video as training's) are scored after every epoch (``val_loss``, ``val_accuracy``).
+    The result's ``history`` holds the LSTM's per-epoch Keras logs.
     """
     window = settings.sequence_length
     train_windows, train_labels, _ = make_windows(train[0], train[1], window, settings.train_windows_per_video)
@@ -155,10 +159,16 @@ def train_and_test_classifier(autoencoder, train, test, settings, num_classes, s
     cache = (lambda role: None) if cache_prefix is None else (lambda role: f"{cache_prefix}_{role}.npy")
     train_features = clip_features(feature_model, train_windows, cache("train"))
     test_features = clip_features(feature_model, test_windows, cache("test"))
+    validation_data = None
+    if validation is not None:
+        val_windows, val_labels, _ = make_windows(validation[0], validation[1], window,
+                                                  settings.train_windows_per_video)
+        validation_data = (clip_features(feature_model, val_windows), val_labels)
     head.get_layer("normalization").adapt(train_features)
     history = stages.fit_features(train_features, train_labels, epochs=settings.lstm_epochs,
                                   batch_size=settings.lstm_batch_size,
-                                  optimizer=keras.optimizers.Adam(settings.lstm_learning_rate), verbose=0)
+                                  optimizer=keras.optimizers.Adam(settings.lstm_learning_rate),
+                                  validation_data=validation_data, verbose=0)
     probabilities = stages.predict_features(test_features)
     videos = np.zeros((len(test[1]), num_classes))
     np.add.at(videos, owner, probabilities)
@@ -168,6 +178,7 @@ def train_and_test_classifier(autoencoder, train, test, settings, num_classes, s
         "train_accuracy": 100.0 * float(history.history["accuracy"][-1]),
         "train_windows": int(len(train_windows)),
         "test_videos": int(len(test[1])),
+        "history": {key: [float(v) for v in values] for key, values in history.history.items()},
     }, stages
 
 
@@ -175,7 +186,7 @@ def train_and_test_classifier(autoencoder, train, test, settings, num_classes, s
 def run_synthetic(settings, seed=0, out=None):
     """``--quick``: generated ``MotionClips`` (the class is the motion; still background, ``QUICK_OPTIONS``), grey
     and downsampled to the frame size."""
-    from keras_stvideo.models.stcsae.quick_data import QUICK_OPTIONS, grey_motion_clips
+    from keras_stvideo.reproductions.stcsae.quick_data import QUICK_OPTIONS, grey_motion_clips
 
     frames = settings.sequence_length
     train = grey_motion_clips(settings.synthetic_train_clips, frames, settings.frame_size,
@@ -258,7 +269,30 @@ def markdown_table(results):
     return "\n".join(lines)
 
 
+def stage2_histories(results):
+    """``{run name: the LSTM's per-epoch logs}`` of every stage 2 in ``results`` (KTH2: one per scenario)."""
+    runs = {"synthetic": "generated clips", "kth1": "KTH1"}
+    histories = {name: results[key]["history"] for key, name in runs.items()
+                 if key in results and "history" in results[key]}
+    for scenario, result in results.get("kth2", {}).get("scenarios", {}).items():
+        if "history" in result:
+            histories[f"KTH2 {scenario}"] = result["history"]
+    return histories
+
+
 def save_results(results, out, settings, seed):
+    """Write results.json, results.md and, when ``results`` hold per-epoch logs, training_curves.png (the LSTM's
+    training curves, stage 2) atomically into ``out``; return the paths of results.json and results.md."""
+    from keras_stvideo.plots import training_curves
+
     payload = {"paper": "Baccouche et al. 2012", "paper_results": PAPER_RESULTS, "seed": seed,
                "settings": settings.as_dict(), "results": results}
-    return write_results(out, payload, "# ST-CSAE (Baccouche et al. 2012)\n\n" + markdown_table(results) + "\n")
+    paths = write_results(out, payload, "# ST-CSAE (Baccouche et al. 2012)\n\n" + markdown_table(results) + "\n")
+    histories = stage2_histories(results)
+    if histories:
+        import matplotlib.pyplot as plt
+
+        figure = training_curves(histories, path=pathlib.Path(out) / "training_curves.png",
+                                 title="ST-CSAE: the LSTM on the frozen sparse codes (stage 2)")
+        plt.close(figure)
+    return paths

@@ -12,7 +12,7 @@ import pathlib
 
 import numpy as np
 
-from keras_stvideo.models.tesnet.settings import TABLE1, TABLE1_ROWS, TABLE2, TABLE3, TABLE4, TesnetSettings
+from keras_stvideo.reproductions.tesnet.settings import TABLE1, TABLE1_ROWS, TABLE2, TABLE3, TABLE4, TesnetSettings
 from keras_stvideo.utils.atomic import atomic_path
 from keras_stvideo.utils.results import write_results
 
@@ -27,7 +27,7 @@ def load_index(settings, root, out):
     from keras_stvideo.data.video_index import VideoIndex
 
     if settings.quick:
-        from keras_stvideo.models.tesnet.quick_data import motion_clip_dataset
+        from keras_stvideo.reproductions.tesnet.quick_data import motion_clip_dataset
 
         folder = quick_folder(settings, out)
         if not (folder / "index.json").is_file():
@@ -73,11 +73,11 @@ def with_validation(index, split, fraction, seed=0):
 
 
 def build_model(settings):
-    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet, build_tsn
+    from keras_stvideo.models.tesnet.tesnet_classifier import build_tesnet, build_tsn
 
     # input_size=None: one model trains on crops and tests on whole frames (fully convolutional, section 3.1).
     if settings.backbone == "small":
-        from keras_stvideo.models.tesnet.comparison import build_recipe_model
+        from keras_stvideo.reproductions.tesnet.comparison import build_recipe_model
 
         # stvideo compare's recipe (setting 1, Bernstein start, "fuse", beta 10, batch-norm momentum 0.9) on
         # frames of any size
@@ -124,7 +124,7 @@ def train_stream(settings, index, split, stream, out, flow_root=None, seed=0):
     train, validation = _datasets(settings, index, split, stream, flow_root, seed)
     model = build_model(settings)
     if settings.backbone == "small":
-        from keras_stvideo.models.tesnet.comparison import compile_recipe
+        from keras_stvideo.reproductions.tesnet.comparison import compile_recipe
 
         compile_recipe(model)  # the recipe's optimiser (Adam 1e-3) for either stream
         if settings.learning_rate is not None:
@@ -148,7 +148,7 @@ def test_stream(settings, model, index, split, stream, flow_root=None):
     """20-clip video-level scores on the split's test videos (section 3.1)."""
     from keras_stvideo.data.flow import flow_dir, read_flow
     from keras_stvideo.data.video import read_video
-    from keras_stvideo.models.tesnet.inference import evaluate_videos
+    from keras_stvideo.models.tesnet.tesnet_video_inference import evaluate_videos
 
     entries = index.entries_for(f"split{split}", "test")
 
@@ -172,7 +172,7 @@ def test_stream(settings, model, index, split, stream, flow_root=None):
 def run_reproduction(settings, root=None, out="out/reproduce_tesnet", seed=0, flow_root=None):
     """Every split and stream of ``settings``; returns the results dict (see ``save_results``)."""
     from keras_stvideo.inference.metrics import top_k_accuracy
-    from keras_stvideo.models.tesnet.inference import two_stream_fusion
+    from keras_stvideo.models.tesnet.tesnet_video_inference import two_stream_fusion
 
     out = pathlib.Path(out)
     index = load_index(settings, root, out)
@@ -254,11 +254,28 @@ def markdown_table(results, settings):
     return "\n".join(lines)
 
 
+def training_histories(results):
+    """``{"split S stream": per-epoch logs}`` of every trained stream in ``results`` (training and validation)."""
+    return {f"split {split} {stream}": scores["history"] for split, row in results["splits"].items()
+            for stream, scores in row.items() if scores.get("history")}
+
+
 def save_results(results, out, settings, seed):
-    """Write results.json and results.md atomically into ``out``; return their paths."""
+    """Write results.json, results.md and training_curves.png (each stream's training and validation curves)
+    atomically into ``out``; return the paths of results.json and results.md."""
+    from keras_stvideo.plots import training_curves
+
     payload = {"settings": dataclasses.asdict(settings), "seed": seed, "results": results}
-    return write_results(out, payload, "# Huang & Bors 2020 (TeSNet): measured vs the paper\n\n"
-                         + markdown_table(results, settings) + "\n")
+    paths = write_results(out, payload, "# Huang & Bors 2020 (TeSNet): measured vs the paper\n\n"
+                          + markdown_table(results, settings) + "\n")
+    histories = training_histories(results)
+    if histories:
+        import matplotlib.pyplot as plt
+
+        figure = training_curves(histories, path=pathlib.Path(out) / "training_curves.png",
+                                 title="Huang & Bors 2020 (TeSNet): training per epoch (dashed: validation)")
+        plt.close(figure)
+    return paths
 
 
 __all__ = ["TesnetSettings", "run_reproduction", "save_results", "markdown_table"]

@@ -160,6 +160,10 @@ def test_reproduce_command_writes_tables(tmp_path):
     assert markdown_table(payload["results"]) in (tmp_path / "results.md").read_text()
     assert "| rotation | LeNet-LSTM | clean |" in result.stdout
     assert "no classifier can exceed 55% accuracy" in (tmp_path / "results.md").read_text()
+    # the per-epoch Keras logs, training and test ("val_"), and their figure beside results.md
+    assert set(row["history"]) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert row["history"]["val_accuracy"] == pytest.approx([a / 100 for a in row["test_accuracy_per_epoch"]])
+    assert (tmp_path / "training_curves.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 @pytest.mark.backend_costly  # an end-to-end run: CI repeats it on TensorFlow only
@@ -194,7 +198,8 @@ def test_reproduce_fresh_videos_every_epoch_and_save_the_model(tmp_path):
     # The saved model, loaded here, scores what the run reported on the same test videos
     # (the quick run's: 2 per class, the first variant's test seed 0 + 1).
     assert row["model_file"] == "lenet_lstm_paper_normal.keras"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lenet_lstm_paper_normal.keras", "results.json", "results.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lenet_lstm_paper_normal.keras", "results.json", "results.md",
+                                                          "training_curves.png"]
     model = keras.saving.load_model(tmp_path / row["model_file"])
     videos, labels = MovingMNIST.from_variant("normal", sequence_length=5, split="test", digit_source="paper",
                                               label_order="sorted", mnist=load_mnist()).paper_protocol(2, seed=1)

@@ -98,6 +98,9 @@ def test_quick_reproduction_end_to_end_and_resume(tmp_path):
     for name, step in steps.items():
         if name.startswith("finetune"):
             assert 0 <= step["accuracy"] <= 100
+            assert set(step["history"]) >= {"loss", "accuracy"} and len(step["history"]["loss"]) == 1
+    assert "loss" in steps["pretrain"] and "pair_accuracy" in steps["pretrain"]
+    assert (tmp_path / "training_curves.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert "| hmdb51 | siamese (Ours) | 20.6 |" in (tmp_path / "results.md").read_text()
     assert "Table 3" in result.stdout
     # run again: every step is finished, nothing is trained again
@@ -120,3 +123,17 @@ def test_bad_option_is_an_error(tmp_path):
     result = subprocess.run([sys.executable, "-m", "keras_stvideo.cli", "reproduce", "siamese-c3d", "--epochs", "0",
                              "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and "--epochs must be positive" in result.stderr
+
+
+def test_save_results_writes_the_training_curves_beside_the_tables(tmp_path):
+    from keras_stvideo.reproductions.siamese_c3d.experiment import save_results, training_histories
+
+    results = {"pretrain": {"loss": [2.0, 1.8], "pair_accuracy": [0.5, 0.6], "seconds": 3.0},
+               "finetune:ucf101:random": {"accuracy": 30.0, "chance": 25.0, "train_loss": [1.4, 1.3],
+                                          "history": {"loss": [1.4, 1.3], "accuracy": [0.3, 0.35]}},
+               "finetune:ucf101:siamese": {"accuracy": 35.0, "chance": 25.0, "train_loss": [1.4, 1.2]}}
+    histories = training_histories(results)
+    assert histories["pre-training (mined pairs)"] == {"loss": [2.0, 1.8], "pair_accuracy": [0.5, 0.6]}
+    assert histories["fine-tuning ucf101, siamese"] == {"loss": [1.4, 1.2]}  # recorded before histories were kept
+    save_results(results, tmp_path, SiameseSettings(), seed=0)
+    assert (tmp_path / "training_curves.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

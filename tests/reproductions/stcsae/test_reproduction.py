@@ -59,3 +59,36 @@ def test_quick_run_beats_chance(tmp_path, capsys):
     table = (tmp_path / "results.md").read_text()
     assert "95.83%" in table and "93.74%" in table and "not public" in table
     assert "stage 1 epoch 8/8" in capsys.readouterr().out
+
+
+def test_tiny_run_records_the_history_and_writes_training_curves(tmp_path):
+    """At the smallest size: results.json holds the LSTM's per-epoch logs and training_curves.png is written."""
+    import dataclasses
+
+    from keras_stvideo.reproductions.stcsae import experiment
+
+    settings = dataclasses.replace(STCSAESettings.quick(), synthetic_train_clips=12, synthetic_test_clips=4,
+                                   ae_epochs=1, lstm_epochs=2)
+    results = experiment.run_synthetic(settings, seed=0)
+    experiment.save_results(results, tmp_path, settings, seed=0)
+    history = json.loads((tmp_path / "results.json").read_text())["results"]["synthetic"]["history"]
+    assert set(history) >= {"loss", "accuracy"} and len(history["loss"]) == 2
+    assert (tmp_path / "training_curves.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_stage_two_takes_a_validation_set():
+    """``validation=`` adds the per-epoch validation logs to the history."""
+    import dataclasses
+
+    from keras_stvideo.reproductions.stcsae import experiment
+    from keras_stvideo.reproductions.stcsae.quick_data import QUICK_OPTIONS, grey_motion_clips
+
+    settings = dataclasses.replace(STCSAESettings.quick(), ae_epochs=1, lstm_epochs=2)
+    clips = grey_motion_clips(12, settings.sequence_length, settings.frame_size, settings.synthetic_classes, seed=0,
+                              **QUICK_OPTIONS)
+    autoencoder, _ = experiment.train_autoencoder(clips[0], settings)
+    result, _ = experiment.train_and_test_classifier(autoencoder, (clips[0][:8], clips[1][:8]),
+                                                     (clips[0][8:], clips[1][8:]), settings,
+                                                     settings.synthetic_classes,
+                                                     validation=(clips[0][8:], clips[1][8:]))
+    assert len(result["history"]["val_accuracy"]) == 2 and len(result["history"]["accuracy"]) == 2
