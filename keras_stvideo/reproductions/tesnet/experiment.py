@@ -147,8 +147,7 @@ def train_stream(settings, index, split, stream, out, flow_root=None, seed=0):
 def test_stream(settings, model, index, split, stream, flow_root=None):
     """20-clip video-level scores on the split's test videos (section 3.1)."""
     from keras_stvideo.data.flow import flow_dir, read_flow
-    from keras_stvideo.data.video import read_video
-    from keras_stvideo.models.tesnet.tesnet_video_inference import evaluate_videos
+    from keras_stvideo.models.tesnet.tesnet_video_inference import VideoFile, evaluate_videos
 
     entries = index.entries_for(f"split{split}", "test")
 
@@ -157,8 +156,8 @@ def test_stream(settings, model, index, split, stream, flow_root=None):
             if stream == "flow":
                 yield read_flow(flow_dir(flow_root, entry.path), size=settings.frame_size,
                                 frame_range=entry.frame_range)
-            else:
-                yield read_video(index.path_of(entry), size=settings.frame_size, frame_range=entry.frame_range)
+            else:  # decoded only where its 20 test clips are
+                yield VideoFile(index.path_of(entry), settings.frame_size, entry.frame_range)
 
     def progress(done, total):
         if done == total or done % max(1, total // 10) == 0:
