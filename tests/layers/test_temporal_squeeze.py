@@ -177,3 +177,53 @@ def test_ramp_basis_round_trips_through_keras_file(tmp_path):
     loaded = keras.saving.load_model(path)
     assert loaded.get_layer("ts").basis == "ramp"
     np.testing.assert_allclose(loaded.predict_on_batch(x), model.predict_on_batch(x), atol=1e-6)
+
+
+def moving_square_clips(num=4, frames=6, size=16, seed=0):
+    """Clips in [-1, 1] of a 4 x 4 square moving one pixel a frame over a static background (one colour each)."""
+    rng = np.random.default_rng(seed)
+    clips = np.empty((num, frames, size, size, 3), "float32")
+    for n in range(num):
+        clips[n] = rng.uniform(-1, 1, 3)
+        colour, (top, left), step = rng.uniform(-1, 1, 3), rng.integers(0, size - 4 - frames, 2), rng.choice([-1, 1])
+        for k in range(frames):
+            column = left + (k if step > 0 else frames - k)
+            clips[n, k, top : top + 4, column : column + 4] = colour
+    return clips
+
+
+def _projection_loss(layer, x):
+    layer(x)
+    return float(ops.convert_to_numpy(layer.losses[0]))
+
+
+def test_block_start_is_a_local_minimum_of_the_projection_loss():
+    """Why joint training may raise l_proj from the start: with the block indicators (or any A whose span holds the
+    constant vector) every static pixel projects exactly, and Eq. 5's norm (not squared) has a kink at a zero
+    residual, so moving any entry of A either way raises the loss to first order."""
+    x = moving_square_clips()
+    layer = TemporalSqueeze(3, beta=1.0)
+    start = _projection_loss(layer, x)
+    weights = layer.get_weights()
+    for i in range(weights[3].size):
+        for h in (1e-2, -1e-2):
+            moved = [w.copy() for w in weights]
+            moved[3][i] += h
+            layer.set_weights(moved)
+            assert _projection_loss(layer, x) > start, (i, h)
+
+
+def test_projection_loss_falls_under_its_own_gradient():
+    """Eq. 5 alone, minimised by fit from a random A (not at the kink above): the loss must fall."""
+    x = moving_square_clips()
+    for seed in range(3):
+        inputs = keras.Input(x.shape[1:])
+        layer = TemporalSqueeze(3, beta=1.0)
+        model = keras.Model(inputs, layer(inputs))
+        weights = layer.get_weights()
+        weights[3] = np.random.default_rng(seed).uniform(0, 1, weights[3].shape).astype("float32")
+        layer.set_weights(weights)
+        start = _projection_loss(layer, x)
+        model.compile(optimizer=keras.optimizers.SGD(0.1))  # no compiled loss: fit minimises add_loss's l_proj
+        model.fit(x, epochs=30, batch_size=len(x), shuffle=False, verbose=0)
+        assert _projection_loss(layer, x) < 0.6 * start, seed

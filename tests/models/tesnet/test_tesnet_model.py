@@ -228,3 +228,24 @@ def test_custom_backbone_with_the_input_ts_layer():
         build_tesnet(NUM_CLASSES, frames=6, setting=5, backbone=backbone)
     with pytest.raises(ValueError, match="backbone must be None or a keras.Model"):
         build_tesnet(NUM_CLASSES, frames=6, setting=1, backbone="resnet")
+
+
+def test_fit_minimises_equation_6():
+    """On a fixed batch fit's loss is l_classif + beta * l_proj + lambda * l_L2 (Eq. 6), each term computed here."""
+    frames_in = keras.Input((16, 16, 3))
+    backbone = keras.Model(frames_in, keras.layers.Conv2D(4, 3, strides=2, name="only_conv")(frames_in))
+    model = build_tesnet(NUM_CLASSES, frames=6, setting=1, backbone=backbone, dropout=0.0)
+    model.compile(optimizer=keras.optimizers.SGD(1e-3), loss=keras.losses.SparseCategoricalCrossentropy())
+    rng = np.random.default_rng(0)
+    clips = rng.uniform(0, 255, (4, 6, 16, 16, 3)).astype("float32")
+    labels = np.array([0, 1, 2, 3])
+    probabilities = keras.ops.convert_to_numpy(model(clips, training=True))
+    cross_entropy = -np.mean(np.log(probabilities[np.arange(4), labels]))
+    x = (clips / 127.5 - 1.0).reshape(4, 3, 2, -1)  # A starts at the block indicators: x - A Y = x - block means
+    l_proj = np.mean(np.sqrt(np.sum(np.square(x - x.mean(axis=2, keepdims=True)), axis=(1, 2))))  # Eq. 5
+    kernels = [model.get_layer("logits").kernel, backbone.get_layer("only_conv").kernel]
+    l_l2 = sum(float(np.sum(np.square(keras.ops.convert_to_numpy(k)))) for k in kernels) / 2
+    expected = cross_entropy + 10.0 * l_proj + 4e-5 * l_l2
+    assert 10.0 * l_proj > 0.1 * expected  # the TS term is not negligible in this check
+    reported = model.train_on_batch(clips, labels, return_dict=True)["loss"]  # computed before the update
+    np.testing.assert_allclose(reported, expected, rtol=1e-3)

@@ -115,9 +115,23 @@ def _ts_loss(model, clips):
                if isinstance(layer, TemporalSqueeze) for loss in layer.losses)
 
 
+def _random_a(layer, seed):
+    """``layer``'s weights with A = a random non-negative K x D matrix (W2 = 0, so A is b2 for every clip)."""
+    weights = [w.copy() for w in layer.get_weights()]
+    weights[3] = np.random.default_rng(seed).uniform(0, 1, weights[3].shape).astype("float32")
+    return weights
+
+
 @pytest.mark.slow
-def test_short_training_beats_chance_and_ts_loss_falls(tmp_path):
-    """~10 minutes on the shared 2-core machine (most of it TensorFlow tracing Inception-ResNet-V2)."""
+def test_short_training_beats_chance_and_keeps_the_projection_loss_low(tmp_path):
+    """~3-10 minutes on the shared 2-core machine (most of it TensorFlow tracing Inception-ResNet-V2).
+
+    The projection loss need not fall in joint training: the block-indicator start projects every static pixel
+    exactly and is a kink (local minimum) of Eq. 5 (tests/layers/test_temporal_squeeze.py), and at the start the
+    cross-entropy's gradient on A is ~165 times beta * l_proj's, so Eq. 6's training moves A off it and l_proj rises
+    (measured 0.28 -> 0.40-0.52 in 8 epochs). What Eq. 6 does guarantee: the fitted A still projects far better
+    than a random A (1.8-3.1), and l_proj alone, minimised from a random A on these clips, falls.
+    """
     from keras_stvideo.data.video import read_video
     from keras_stvideo.data.video_dataset import VideoClipDataset
     from keras_stvideo.models.tesnet.tesnet_classifier import build_tesnet
@@ -129,11 +143,33 @@ def test_short_training_beats_chance_and_ts_loss_falls(tmp_path):
     compile_tesnet(model, learning_rate=0.003, jit_compile=False)
     probe = VideoClipDataset(index, "split1", "test", TesnetClipSampler(6, 75, augment=False), batch_size=9,
                              shuffle=False)[0][0]
-    before = _ts_loss(model, probe)
+    ts = model.get_layer("ts1_input")
+    start, start_weights = _ts_loss(model, probe), ts.get_weights()
+    random_losses = []
+    for seed in range(3):
+        ts.set_weights(_random_a(ts, seed))
+        random_losses.append(_ts_loss(model, probe))
+    ts.set_weights(start_weights)
+    assert start < min(random_losses)  # block means fit a clip better than a random hyperplane
     model.fit(train, epochs=8, verbose=0)
     after = _ts_loss(model, probe)
-    assert after < before
+    assert after < 0.5 * min(random_losses), (start, after, random_losses)  # Eq. 6 keeps A a good hyperplane
     entries = index.entries_for("split1", "test")
     result = evaluate_videos(model, [read_video(index.path_of(e)) for e in entries], [e.label for e in entries],
                              frames=6, num_clips=20)
     assert result["top1"] >= 2 / 3  # chance: 1/3
+
+    # beta * l_proj alone (fit with no compiled loss) from a random A, on the same training clips: it must fall.
+    inputs = keras.Input((6, None, None, 3))
+    alone = TemporalSqueeze(3, beta=ts.beta)
+    squeeze_only = keras.Model(inputs, alone(keras.layers.Rescaling(1.0 / 127.5, offset=-1.0)(inputs)))
+    alone.set_weights(_random_a(alone, 0))
+    alone_start = _ts_loss_of(squeeze_only, alone, probe)
+    squeeze_only.compile(optimizer=tesnet_optimizer("rgb", 0.003))
+    squeeze_only.fit(train, epochs=4, verbose=0)
+    assert _ts_loss_of(squeeze_only, alone, probe) < 0.5 * alone_start
+
+
+def _ts_loss_of(model, layer, clips):
+    model(clips, training=False)
+    return float(layer.losses[0])
