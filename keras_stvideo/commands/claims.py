@@ -18,6 +18,9 @@ def add_parser(subparsers):
                         help="the papers whose claims to test (default: all five)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
                         help="seeds (default 0 1 2): each draws its own clips; both arms share them")
+    parser.add_argument("--attention-encoders", nargs="+", default=None, choices=("stn", "dcn"),
+                        help="Shan & Atanasov's attention frame encoders to test against LeNet (default: stn; dcn "
+                             "costs about 5x LeNet's time)")
     parser.add_argument("--smoke", action="store_true", help="tiny clips and one epoch: checks the wiring only")
     parser.add_argument("--out", default="out/claims", help="output folder")
     parser.add_argument("--merge", default=None, metavar="JSON",
@@ -56,7 +59,8 @@ def run(args):
         for record in previous:
             check_record(record)
     start = time.perf_counter()
-    records = run_claims(tuple(args.papers), seeds=tuple(args.seeds), smoke=args.smoke)
+    records = run_claims(tuple(args.papers), seeds=tuple(args.seeds), smoke=args.smoke,
+                         attention_encoders=args.attention_encoders)
     seconds = time.perf_counter() - start
     if previous is not None:
         records = merge_claims(previous, records)

@@ -7,7 +7,7 @@ parameters, training time and inference clips per second. Unsupervised methods
 are scored by their paper's protocol (a classifier fine-tuned or trained on
 frozen features after the unsupervised stage).
 
-Each method's recipe lives in its own folder, ``models/<method>/comparison.py``,
+Each method's recipe lives in its own folder, ``reproductions/<method>/comparison.py``,
 and defines ``PAPER`` (the paper's short citation), ``REDUCED`` (what is reduced
 from the paper's setting, and why) and ``train(task) -> (model, predict)``:
 the trained model (for its parameter count) and a function from clips
@@ -26,13 +26,13 @@ from keras_stvideo.utils.validation import check_positive_int
 
 # method name -> recipe module; in the order of the papers' publication
 METHODS = {
-    "stcsae": "keras_stvideo.models.stcsae.comparison",
-    "fstcn": "keras_stvideo.models.fstcn.comparison",
-    "attention_lstm": "keras_stvideo.models.attention_lstm.comparison",
-    "siamese_c3d": "keras_stvideo.models.siamese_c3d.comparison",
-    "tesnet": "keras_stvideo.models.tesnet.comparison",
+    "stcsae": "keras_stvideo.reproductions.stcsae.comparison",
+    "fstcn": "keras_stvideo.reproductions.fstcn.comparison",
+    "attention_lstm": "keras_stvideo.reproductions.attention_lstm.comparison",
+    "siamese_c3d": "keras_stvideo.reproductions.siamese_c3d.comparison",
+    "tesnet": "keras_stvideo.reproductions.tesnet.comparison",
     # not a paper: a tiny 3D CNN on frames and frame differences, to show what the clips and budget allow
-    "reference": "keras_stvideo.comparison_reference",
+    "reference": "keras_stvideo.reproductions.comparison_reference",
 }
 
 

@@ -10,6 +10,7 @@ import math
 
 from keras_stvideo.training.precision import cpu_has_bfloat16
 from keras_stvideo.training.schedules import check_lr_schedule
+from keras_stvideo.models.attention_lstm.attention_lstm_presets import ATTENTION_LSTM_QUICK, PAPER_TRAINING
 
 # Table I (variants x models: cross-entropy, accuracy %) and section IV-D (elastic digit gesture).
 PAPER_RESULTS = {
@@ -21,7 +22,8 @@ PAPER_RESULTS = {
 }
 MODEL_NAMES = {"lenet": "LeNet-LSTM", "stn": "STN-LSTM", "dcn": "DCN-LSTM"}
 PROTOCOLS = ("paper", "clean")
-NUM_CLASSES = 100  # two-digit labels 00-99 (section III): chance is 1% accuracy, cross-entropy ln 100 = 4.61
+# two-digit labels 00-99 (section III): chance is 1% accuracy, cross-entropy ln 100 = 4.61
+NUM_CLASSES = PAPER_TRAINING["num_classes"]
 
 # The quick run's experiments (``stvideo reproduce shan2017 --quick`` without --models/--variants/--protocols).
 QUICK_MODELS = ("lenet",)
@@ -32,8 +34,9 @@ QUICK_PROTOCOLS = ("clean",)
 # LSTM(8), RMSProp 1e-3, batch 50, 10 epochs, frozen CNN, on the paper protocol (train and test digits from the
 # MNIST training set), with the run's ``settings_per_class`` videos per class (the paper's 10 in the quick run).
 PAPER_STAGE2 = {
-    "label_order": "drawn", "lstm_units": 8, "lstm_epochs": 10, "lstm_batch_size": 50,
-    "lstm_learning_rate": 1e-3, "lr_schedule": "constant", "fine_tune": False, "train_videos": 0,
+    "label_order": "drawn", "lstm_units": PAPER_TRAINING["lstm_units"], "lstm_epochs": PAPER_TRAINING["lstm_epochs"],
+    "lstm_batch_size": PAPER_TRAINING["lstm_batch_size"], "lstm_learning_rate": PAPER_TRAINING["lstm_learning_rate"],
+    "lr_schedule": "constant", "fine_tune": False, "train_videos": 0,
     "fresh_videos": False, "init_model": "",
 }
 PAPER_LITERAL_PROTOCOL = "paper"
@@ -46,14 +49,16 @@ PAPER_LITERAL_REASON = (
 
 @dataclasses.dataclass
 class ReproductionSettings:
-    """Everything that sets the size of a run; the defaults are the paper's (section IV-A)."""
+    """Everything that sets the size of a run; the defaults are the paper's (section IV-A: the
+    "attention_lstm_*_paper" presets' training numbers)."""
 
-    settings_per_class: int = 10  # 10 rotation/scale settings x 100 classes x 5 frames = 5,000 images
-    sequence_length: int = 5
-    lstm_epochs: int = 10
-    lstm_batch_size: int = 50
-    lstm_learning_rate: float = 1e-3
-    lstm_units: int = 8
+    # 10 rotation/scale settings x 100 classes x 5 frames = 5,000 images
+    settings_per_class: int = PAPER_TRAINING["settings_per_class"]
+    sequence_length: int = PAPER_TRAINING["sequence_length"]
+    lstm_epochs: int = PAPER_TRAINING["lstm_epochs"]
+    lstm_batch_size: int = PAPER_TRAINING["lstm_batch_size"]
+    lstm_learning_rate: float = PAPER_TRAINING["lstm_learning_rate"]
+    lstm_units: int = PAPER_TRAINING["lstm_units"]
     fine_tune: bool = False
     pretrain_epochs: int = 1  # not stated in the paper
     pretrain_samples: int = 60000  # all MNIST training digits
@@ -96,8 +101,8 @@ class ReproductionSettings:
         """
         if mixed_precision is None:
             mixed_precision = cpu_has_bfloat16() is True
-        return cls(settings_per_class=10, pretrain_samples=20000, pretrain_epochs=2, pretrain_batch_size=32,
-                   label_order="sorted", train_videos=20000, lstm_units=128, lstm_epochs=8,
+        # the "attention_lstm_quick" preset
+        return cls(**ATTENTION_LSTM_QUICK.training, lstm_units=ATTENTION_LSTM_QUICK.config["lstm_units"],
                    mixed_precision=mixed_precision, paper_baseline=True, quick_run=True)
 
 

@@ -4,33 +4,30 @@ The paper's protocol (section 3): the Siamese C3D learns from pairs mined from
 the training clips *without their labels* (Algorithm 1: two non-intersecting
 volumes of one clip are a positive pair, volumes of two clips a negative one,
 the second volume under F1 / F2), then a C3D classifier starts from the tower's
-weights and is fine-tuned on the labels. See ``keras_stvideo.comparison`` for
+weights and is fine-tuned on the labels. See ``keras_stvideo.reproductions.comparison`` for
 the task and the budget.
 """
 
 import numpy as np
 
+from keras_stvideo.models.siamese_c3d.siamese_c3d_presets import SIAMESE_C3D_COMPARE
+
 PAPER = "Paul et al. 2018"
-REDUCED = ("a quarter of the budget's clip-epochs to Siamese pre-training on unlabelled mined pairs (Algorithm 1 "
-           "as printed: F1 / F2 on negatives only, since flipped positives teach that left = right; Eq. 2), the rest "
-           "to fine-tuning a C3D classifier from the tower; volumes of 8 frames of the whole 32 x 32 frame (a "
-           "clip's two halves are a positive pair); C3D filters 16-32-64-64-64 and fc 256 instead of "
-           "64-128-256-256-256 and 2048; not in C3D: conv1 also sees each frame's difference from the previous one "
-           "(from raw frames the tower fitted appearance only: 18% validation), batch normalisation (without it "
-           "fine-tuning stayed at ln 6), He-normal kernels, a zero fc8, no dropout (0.5 kept the pre-training loss "
-           "flat); Adam 1e-3 pre-training, 3e-4 fine-tuning (no rate in the paper); test: the mean of 3 volumes")
-FILTERS = (16, 32, 64, 64, 64)
-FC_UNITS = 256
-DOWNSAMPLE = 1  # frames are shrunk by this factor before cutting volumes (2: 16 x 16; 1: the whole 32 x 32)
-DROPOUT = 0.0  # after fc6, fc7 and the Siamese head (paper: 0.5; see REDUCED)
-PRETRAIN_SHARE = 0.25  # of the budget's frames, to the unsupervised stage
-PRETRAIN_LEARNING_RATE = 1e-3
-FINETUNE_LEARNING_RATE = 3e-4
-HEAD_INITIALIZER = "zeros"  # fc8's kernels when fine-tuning
-BATCH_NORM = True  # batch normalisation in the tower (not in C3D)
-FRAME_DIFFERENCES = True  # conv1 also sees each frame's difference from the previous one (not in C3D)
-TRANSFORM_ON = "negative"  # which pairs' second volume gets F1 / F2 (sample_volume_pairs' transform_on)
-TEST_VOLUMES = 3
+# The recipe's numbers: the "siamese_c3d_compare" preset's (models/siamese_c3d/siamese_c3d_presets.py).
+PRESET = SIAMESE_C3D_COMPARE
+REDUCED = PRESET.description
+FILTERS = PRESET.config["filters"]
+FC_UNITS = PRESET.config["fc_units"]
+DOWNSAMPLE = PRESET.training["downsample"]  # frames shrunk by this factor before cutting volumes (1: 32 x 32)
+DROPOUT = PRESET.config["dropout"]  # after fc6, fc7 and the Siamese head (paper: 0.5; see REDUCED)
+PRETRAIN_SHARE = PRESET.training["pretrain_share"]  # of the budget's frames, to the unsupervised stage
+PRETRAIN_LEARNING_RATE = PRESET.training["pretrain_learning_rate"]
+FINETUNE_LEARNING_RATE = PRESET.training["finetune_learning_rate"]
+HEAD_INITIALIZER = PRESET.training["head_initializer"]  # fc8's kernels when fine-tuning
+BATCH_NORM = PRESET.config["batch_norm"]  # batch normalisation in the tower (not in C3D)
+FRAME_DIFFERENCES = PRESET.config["frame_differences"]  # conv1 also sees frame differences (not in C3D)
+TRANSFORM_ON = PRESET.training["transform_on"]  # which pairs' second volume gets F1 / F2
+TEST_VOLUMES = PRESET.training["test_volumes"]
 
 
 def downsample(clips, batch_size=64, factor=None):
@@ -74,9 +71,16 @@ def volumes_at(videos, starts, frames):
     return videos[rows, starts[:, None] + np.arange(frames)[None, :]]
 
 
-def train(task):
-    """Pre-train a narrow Siamese C3D on unlabelled pairs, fine-tune a classifier from its tower; (model, predict)."""
-    from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_classifier, build_c3d_small
+def train(task, pretrain=True, labelled=None, finetune_volumes=None):
+    """Pre-train a narrow Siamese C3D on unlabelled pairs, fine-tune a classifier from its tower; (model, predict).
+
+    The switches of ``stvideo claims`` (the defaults are the recipe): ``pretrain=False`` skips stage 1, so
+    fine-tuning starts from the tower's random weights; ``labelled`` (indices into the training clips) restricts
+    fine-tuning to those clips' labels (stage 1 still mines pairs from every clip, labels unread), drawn by a
+    generator of their own so that both arms fine-tune on the same volumes; ``finetune_volumes`` sets stage 2's
+    budget (default: the budget's clip-epochs less the mined pairs).
+    """
+    from keras_stvideo.models.siamese_c3d.c3d_backbone import build_c3d_classifier
     from keras_stvideo.models.siamese_c3d.siamese_model import build_siamese_c3d
     from keras_stvideo.models.siamese_c3d.training import adam
 
@@ -87,22 +91,25 @@ def train(task):
     pairs = max(int(round(PRETRAIN_SHARE * budget)), task.batch_size)
 
     # Stage 1: unsupervised. Labels are not read; batches keep Algorithm 1's positive ratio (no shuffling).
-    tower = build_c3d_small((t0, y0, x0, 3), filters=FILTERS, fc_units=FC_UNITS, dropout=DROPOUT,
-                            batch_norm=BATCH_NORM, frame_differences=FRAME_DIFFERENCES)
+    tower = PRESET.build(input_shape=(t0, y0, x0, 3))  # build_c3d_small
     siamese = build_siamese_c3d(tower=tower, dropout=DROPOUT)
     siamese.compile(optimizer=adam(PRETRAIN_LEARNING_RATE))
-    first, second, y = mine_pairs(videos, pairs, task.batch_size, rng)
-    siamese.fit((first, second), y, batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0)
-    del first, second
+    if pretrain:
+        first, second, y = mine_pairs(videos, pairs, task.batch_size, rng)
+        siamese.fit((first, second), y, batch_size=task.batch_size, epochs=1, shuffle=False, verbose=0)
+        del first, second
 
     # Stage 2: supervised fine-tuning of a C3D classifier initialised from the tower.
     model = build_c3d_classifier(task.num_classes, tower=siamese.tower, head_initializer=HEAD_INITIALIZER)
     model.compile(optimizer=adam(FINETUNE_LEARNING_RATE), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     labels = np.asarray(task.y_train)
-    remaining = max(budget - pairs, task.batch_size)
+    remaining = max(budget - pairs, task.batch_size) if finetune_volumes is None else int(finetune_volumes)
+    pool = np.arange(len(videos)) if labelled is None else np.asarray(labelled)
+    if labelled is not None:
+        rng = np.random.default_rng((task.seed, 1))
     while remaining > 0:
-        rows = rng.permutation(len(videos))[:remaining]
+        rows = pool[rng.permutation(len(pool))[:remaining]]
         starts = rng.integers(0, videos.shape[1] - t0 + 1, size=len(rows))
         model.fit(volumes_at(videos[rows], starts, t0), labels[rows], batch_size=task.batch_size, epochs=1,
                   verbose=0)

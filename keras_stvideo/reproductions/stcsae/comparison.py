@@ -1,32 +1,31 @@
 """ST-CSAE's entry in ``stvideo compare``: the auto-encoder on motion-selected patches, then an LSTM on its
 frozen sparse codes (the paper's two steps).
 
-See ``keras_stvideo.comparison`` for the task and the budget: the budget's epochs are split between the two
+See ``keras_stvideo.reproductions.comparison`` for the task and the budget: the
+budget's epochs are split between the two
 stages (``stage_epochs``). The recipe's numbers are the constants below (``recipe_settings``).
 """
 
+from keras_stvideo.models.stcsae.stcsae_presets import STCSAE_COMPARE
+
 PAPER = "Baccouche et al. 2012"
 
-# The recipe (docs/results/diagnosis_stcsae.md: chosen on the validation split, seeds 0-2).
-FRAME_SIZE = 32  # full resolution: at 16 x 16 a linear probe on grey frame differences got 28% (validation)
-PATCH_SHAPE = (5, 6, 6, 1)  # 5 frames: probes 58-62% against 55-57% with 3 frames
-CODE_UNITS = 192  # > 5 * 6 * 6 = 180: overcomplete
-CENTRE_PATCHES = True  # each patch minus its mean, zero-sum encoder kernels
-GRID_STRIDE = (2, 2)  # a dense grid: 14 x 14 locations on 32 x 32 frames
-POOLING = "mean"  # each code unit averaged over the grid per time step: the LSTM gets (steps, CODE_UNITS)
-BETA = 3.0
-PATCHES_PER_CLIP = 8
-LSTM_UNITS = 32
-LSTM_LEARNING_RATE = 3e-3
-AE_EPOCH_SHARE = 0.3  # the budget's epochs: this share (rounded down, at least one) to stage 1, the rest to stage 2
+# The recipe (docs/results/diagnosis_stcsae.md: chosen on the validation split, seeds 0-2): the "stcsae_compare"
+# preset's numbers (models/stcsae/stcsae_presets.py), which says why each was chosen.
+PRESET = STCSAE_COMPARE
+FRAME_SIZE = PRESET.training["frame_size"][0]
+PATCH_SHAPE = PRESET.config["patch_shape"]
+CODE_UNITS = PRESET.config["code_units"]
+CENTRE_PATCHES = PRESET.config["centre_patches"]
+GRID_STRIDE = PRESET.config["grid_stride"]
+POOLING = PRESET.training["pooling"]
+BETA = PRESET.config["beta"]
+PATCHES_PER_CLIP = PRESET.training["patches_per_clip"]
+LSTM_UNITS = PRESET.training["lstm_units"]
+LSTM_LEARNING_RATE = PRESET.training["lstm_learning_rate"]
+AE_EPOCH_SHARE = PRESET.training["ae_epoch_share"]
 
-REDUCED = (f"grey frames at {FRAME_SIZE} x {FRAME_SIZE}, contrast-stretched per clip; patches "
-           f"{' x '.join(map(str, PATCH_SHAPE[:3]))}, centred (each minus its mean; encoder kernels zero-sum), "
-           f"{CODE_UNITS} code units, beta {BETA:g}, shifts of +-1 voxel, {PATCHES_PER_CLIP} motion-selected "
-           f"patches per training clip; the encoder slid over a dense grid (stride {GRID_STRIDE[0]} pixels) and each "
-           f"code unit {POOLING}-pooled over the grid per time step (the paper concatenates a grid's codes); "
-           f"LSTM({LSTM_UNITS}) (the paper gives no sizes; docs/faithfulness.md); the budget's epochs split between "
-           f"the stages (auto-encoder {AE_EPOCH_SHARE:g} of them rounded down, LSTM the rest; one each at least)")
+REDUCED = PRESET.description
 
 
 def stage_epochs(epochs, share=AE_EPOCH_SHARE):
@@ -39,7 +38,7 @@ def recipe_settings(frames):
     """``STCSAESettings`` of the recipe above for clips of ``frames`` frames (epochs: see ``stage_epochs``)."""
     import dataclasses
 
-    from keras_stvideo.models.stcsae.settings import STCSAESettings
+    from keras_stvideo.reproductions.stcsae.settings import STCSAESettings
 
     return dataclasses.replace(
         STCSAESettings.quick(), frame_size=(FRAME_SIZE, FRAME_SIZE), sequence_length=frames,
@@ -57,18 +56,44 @@ def grey_small(clips):
     faint (a frame's standard deviation about 0.05), and without it only about 5% of the patches passed the
     criterion and no code unit ever exceeded 0.1 (docs/results/diagnosis_stcsae.md).
     """
-    from keras_stvideo.models.stcsae.quick_data import grey_small as grey
-    from keras_stvideo.models.stcsae.quick_data import stretch_contrast
+    from keras_stvideo.reproductions.stcsae.quick_data import grey_small as grey
+    from keras_stvideo.reproductions.stcsae.quick_data import stretch_contrast
 
     return stretch_contrast(grey(clips, (FRAME_SIZE, FRAME_SIZE)))
 
 
-def train(task):
-    """Train ST-CSAE (stage 1) and the LSTM on its frozen features (stage 2); return (model, predict)."""
+def raw_patch_encoder(settings):
+    """A frozen stand-in for the trained encoder that outputs the raw patch: one Conv3D filter per patch voxel
+    (centred like the recipe's patches when ``settings.centre_patches``), on the same grid; no sparsifying
+    logistic. ``train(task, features="raw_patches")``'s control for ``stvideo claims``."""
+    import numpy as np
+
+    from keras_stvideo.models.stcsae.stcsae_autoencoder import ENCODER_CONV, build_stcsae_encoder
+
+    voxels = int(np.prod(settings.patch_shape))
+    encoder = build_stcsae_encoder(settings.patch_shape, voxels, grid_stride=settings.grid_stride)
+    kernel = np.eye(voxels, dtype="float32")
+    if settings.centre_patches:
+        kernel -= 1.0 / voxels  # each voxel minus the patch's mean
+    conv = encoder.get_layer(ENCODER_CONV)
+    conv.kernel.assign(kernel.reshape(tuple(settings.patch_shape) + (voxels,)))
+    conv.bias.assign(np.zeros(voxels, "float32"))
+    encoder.trainable = False
+    return encoder
+
+
+def train(task, features="sparse_codes"):
+    """Train ST-CSAE (stage 1) and the LSTM on its frozen features (stage 2); return (model, predict).
+
+    ``features="raw_patches"`` skips stage 1 and gives the same LSTM the raw (centred) patches of the same grid,
+    pooled the same way (``raw_patch_encoder``): the control of ``stvideo claims``.
+    """
+    if features not in ("sparse_codes", "raw_patches"):
+        raise ValueError(f"features must be 'sparse_codes' or 'raw_patches', got {features!r}")
     import dataclasses
 
-    from keras_stvideo.models.stcsae import experiment
-    from keras_stvideo.models.stcsae.model import build_stcsae_lstm
+    from keras_stvideo.reproductions.stcsae import experiment
+    from keras_stvideo.models.stcsae.stcsae_classifier import build_stcsae_lstm
 
     x_train = grey_small(task.x_train)
     ae_epochs, lstm_epochs = stage_epochs(task.epochs)
@@ -77,7 +102,10 @@ def train(task):
     logged = experiment.log
     experiment.log = lambda message: None
     try:
-        autoencoder, _ = experiment.train_autoencoder(x_train, settings, seed=task.seed)
+        if features == "raw_patches":
+            autoencoder = raw_patch_encoder(settings)
+        else:
+            autoencoder, _ = experiment.train_autoencoder(x_train, settings, seed=task.seed)
         _, stages = experiment.train_and_test_classifier(
             autoencoder, (x_train, task.y_train), (x_train[:1], task.y_train[:1]), settings, task.num_classes,
             seed=task.seed)

@@ -7,6 +7,11 @@ is recorded in docs/faithfulness.md (ST-CSAE section).
 
 import dataclasses
 
+from keras_stvideo.models.stcsae.stcsae_presets import STCSAE_PAPER, STCSAE_QUICK
+
+# The run's numbers are the presets' (models/stcsae/stcsae_presets.py): "stcsae_paper" (KTH) and "stcsae_quick".
+_MODEL, _RUN = STCSAE_PAPER.config, STCSAE_PAPER.training
+
 # Baccouche et al. 2012, paragraphs 7 and 8 (accuracy %).
 PAPER_RESULTS = {
     "kth1": 95.83,  # KTH, the four scenarios together
@@ -23,34 +28,36 @@ class STCSAESettings:
     """Everything that sets the size of a run (KTH defaults; ``quick()`` for generated clips)."""
 
     # data
-    frame_size: tuple = (48, 64)  # (H, W) grey frames; KTH is 120 x 160
-    frame_stride: int = 2  # KTH is 25 fps
-    sequence_length: int = 16  # frames per classified window
-    train_windows_per_video: int = 2
-    test_windows_per_video: int = 4  # a video's label: the mean of its windows' probabilities
+    frame_size: tuple = _RUN["frame_size"]  # (H, W) grey frames; KTH is 120 x 160
+    frame_stride: int = _RUN["frame_stride"]  # KTH is 25 fps
+    sequence_length: int = _RUN["sequence_length"]  # frames per classified window
+    train_windows_per_video: int = _RUN["train_windows_per_video"]
+    # a video's label: the mean of its windows' probabilities
+    test_windows_per_video: int = _RUN["test_windows_per_video"]
     # stage 1: the auto-encoder
-    patch_shape: tuple = (5, 8, 8, 1)
-    code_units: int = 400  # > 5 * 8 * 8 = 320: overcomplete
-    shift_range: tuple = (1, 1, 1)
-    code_steps: int = 5
-    code_learning_rate: float = 0.5
-    eta: float = 0.02
-    beta: float = 1.0
-    motion_threshold: float = 0.02
-    patches_per_clip: int = 16
-    centre_patches: bool = False  # code each patch minus its mean (not in Baccouche et al. 2012; compare uses it)
-    grid_stride: tuple = None  # (sh, sw) of the patch grid on a clip (None: the patch's H, W, non-overlapping)
+    patch_shape: tuple = _MODEL["patch_shape"]
+    code_units: int = _MODEL["code_units"]  # > 5 * 8 * 8 = 320: overcomplete
+    shift_range: tuple = _MODEL["shift_range"]
+    code_steps: int = _MODEL["code_steps"]
+    code_learning_rate: float = _MODEL["code_learning_rate"]
+    eta: float = _MODEL["eta"]
+    beta: float = _MODEL["beta"]
+    motion_threshold: float = _RUN["motion_threshold"]
+    patches_per_clip: int = _RUN["patches_per_clip"]
+    # code each patch minus its mean (not in Baccouche et al. 2012; compare uses it)
+    centre_patches: bool = _MODEL["centre_patches"]
+    grid_stride: tuple = _MODEL["grid_stride"]  # (sh, sw) of the patch grid (None: the patch's H, W, non-overlapping)
     # None: the grid's codes concatenated per frame (Baccouche et al. 2012); "mean" / "max" / "mean_max"
-    pooling: str = None
-    ae_epochs: int = 20
-    ae_batch_size: int = 64
-    ae_learning_rate: float = 3e-3
+    pooling: str = _RUN["pooling"]
+    ae_epochs: int = _RUN["ae_epochs"]
+    ae_batch_size: int = _RUN["ae_batch_size"]
+    ae_learning_rate: float = _RUN["ae_learning_rate"]
     # stage 2: the LSTM
-    lstm_units: int = 50
-    lstm_epochs: int = 30
-    lstm_batch_size: int = 32
-    lstm_learning_rate: float = 1e-3
-    lstm_dropout: float = 0.0
+    lstm_units: int = _RUN["lstm_units"]
+    lstm_epochs: int = _RUN["lstm_epochs"]
+    lstm_batch_size: int = _RUN["lstm_batch_size"]
+    lstm_learning_rate: float = _RUN["lstm_learning_rate"]
+    lstm_dropout: float = _RUN["lstm_dropout"]
     # generated clips (--quick)
     synthetic_train_clips: int = 0
     synthetic_test_clips: int = 0
@@ -74,10 +81,7 @@ class STCSAESettings:
     def quick(cls):
         """Generated MotionClips (class = one of the 4 translations, still background), grey at 16 x 16: a few
         minutes on 2 CPU cores."""
-        return cls(frame_size=(16, 16), frame_stride=1, sequence_length=12, train_windows_per_video=1,
-                   test_windows_per_video=1, patch_shape=(3, 6, 6, 1), code_units=128, patches_per_clip=8,
-                   ae_epochs=8, ae_batch_size=32, lstm_units=16, lstm_epochs=25, lstm_batch_size=16,
-                   lstm_learning_rate=3e-3, synthetic_train_clips=800, synthetic_test_clips=200)
+        return cls(**STCSAE_QUICK.config, **STCSAE_QUICK.training)  # the "stcsae_quick" preset
 
     @property
     def synthetic(self):

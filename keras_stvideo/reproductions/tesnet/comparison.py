@@ -5,65 +5,38 @@ squeezed into D = 3) and its Eq. 6 loss are kept; Inception-ResNet-V2 is
 replaced by a small backbone of the same family (``build_small_backbone``: a
 stem and two Inception-ResNet-A-style residual blocks), since Inception-ResNet-V2
 trained from scratch on 2 CPU cores is hours per run and has no ImageNet start here.
-See ``keras_stvideo.comparison`` for the task and the budget.
+See ``keras_stvideo.reproductions.comparison`` for the task and the budget.
 """
 
 import numpy as np
 
+from keras_stvideo.models.tesnet.tesnet_presets import TESNET_COMPARE
+
 PAPER = "Huang & Bors 2020"
-REDUCED = ("Table 1's setting 1 (a TS layer on the input squeezes the clip's K frames into D = 3; Eq. 6 with "
-           "beta = 10), on a small Inception-ResNet-style 2D CNN (two stem convs, two Inception-ResNet-A blocks, "
-           "0.2 M parameters) instead of Inception-ResNet-V2 at 299 x 299 from ImageNet (hours from scratch on 2 "
-           "CPU cores; no ImageNet here); Adam 1e-3 instead of SGD 0.001 (the paper's rate is for an ImageNet "
-           "start), batch-norm momentum 0.9, no TSN augmentation, one clip per video at test time (not 20). Where "
-           "the paper is silent: A starts at overlapping Bernstein columns (block means are motion-blurred "
-           "stills), and the D squeezed frames' last feature maps are stacked on the channels and combined by a "
-           "3x3 conv before pooling (averaging per-frame scores cannot tell a clip from its time reversal)")
-SETTING = 1  # Table 1, No. 1: TS layer on the input, D = 3 (the paper's best)
+# The recipe's numbers: the "tesnet_compare" preset's (models/tesnet/tesnet_presets.py).
+PRESET = TESNET_COMPARE
+REDUCED = PRESET.description
+SETTING = PRESET.config["setting"]  # Table 1, No. 1: TS layer on the input, D = 3 (the paper's best)
 # SGD's, when OPTIMIZER is "sgd" (validation, seed 0, concat consensus: 0.01 -> 25.0%, 0.03 -> 40.8%)
-LEARNING_RATE = 0.03
-BATCHNORM_MOMENTUM = 0.9
-STEM_FILTERS = (32, 64)
-BLOCK_FILTERS = 32
-BLOCKS = 2
-RESIDUAL_SCALE = 0.17  # Inception-ResNet-V2's scale of the block-35 (A) residuals
-TS_BASIS = "bernstein"  # the TS layer's start of A (the paper: "properly initialized"); see TemporalSqueeze
-CONSENSUS = "fuse"  # how the D squeezed frames meet at the top (the paper is silent); see build_tesnet
-OPTIMIZER = "adam"  # "sgd" (momentum 0.9 at LEARNING_RATE, the paper's) or "adam" (at ADAM_LEARNING_RATE)
-ADAM_LEARNING_RATE = 1e-3
-BETA = 10.0  # weight of the projection loss in Eq. 6 (the paper's 10)
+LEARNING_RATE = PRESET.training["sgd_learning_rate"]
+BATCHNORM_MOMENTUM = PRESET.config["batchnorm_momentum"]
+STEM_FILTERS = PRESET.config["stem_filters"]
+BLOCK_FILTERS = PRESET.config["block_filters"]
+BLOCKS = PRESET.config["blocks"]
+RESIDUAL_SCALE = PRESET.config["residual_scale"]  # Inception-ResNet-V2's scale of the block-35 (A) residuals
+TS_BASIS = PRESET.config["ts_basis"]  # the TS layer's start of A (the paper: "properly initialized")
+CONSENSUS = PRESET.config["consensus"]  # how the D squeezed frames meet at the top (the paper is silent)
+OPTIMIZER = PRESET.training["optimizer"]  # "sgd" (momentum 0.9 at LEARNING_RATE) or "adam" (ADAM_LEARNING_RATE)
+ADAM_LEARNING_RATE = PRESET.training["learning_rate"]
+BETA = PRESET.config["beta"]  # weight of the projection loss in Eq. 6 (the paper's 10)
 
 
 def build_small_backbone(input_shape, stem_filters=STEM_FILTERS, block_filters=BLOCK_FILTERS, blocks=BLOCKS):
-    """A small 2D CNN of Inception-ResNet-V2's family: frames (H, W, 3) in [-1, 1] -> (H/4, W/4, channels).
+    """The small 2D CNN of Inception-ResNet-V2's family (``models.tesnet.small_backbone.build_small_backbone``):
+    frames (H, W, 3) in [-1, 1] -> (H/4, W/4, channels), with the recipe's residual scale."""
+    from keras_stvideo.models.tesnet.small_backbone import build_small_backbone as build
 
-    Stem: conv 3x3 (stem_filters[0]), conv 3x3 stride 2 (stem_filters[1]), max-pool 2, each conv with batch
-    norm and ReLU; then ``blocks`` Inception-ResNet-A blocks (Szegedy et al. 2017, Fig. 16 / Keras' block35:
-    branches 1x1, 1x1-3x3 and 1x1-3x3-3x3 of ``block_filters``, concatenated, a linear 1x1 back to the
-    input's channels, added with scale 0.17, ReLU).
-    """
-    import keras
-
-    def conv(x, filters, kernel, strides=1, activation="relu", name=None):
-        x = keras.layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=False, name=name)(x)
-        x = keras.layers.BatchNormalization(name=None if name is None else f"{name}_bn")(x)
-        return keras.layers.Activation(activation)(x) if activation else x
-
-    inputs = keras.Input(tuple(input_shape), name="frames")
-    x = conv(inputs, stem_filters[0], 3, name="stem_conv1")
-    x = conv(x, stem_filters[1], 3, strides=2, name="stem_conv2")
-    x = keras.layers.MaxPooling2D(2, name="stem_pool")(x)
-    channels = stem_filters[1]
-    for number in range(1, blocks + 1):
-        b0 = conv(x, block_filters, 1)
-        b1 = conv(conv(x, block_filters, 1), block_filters, 3)
-        b2 = conv(conv(conv(x, block_filters, 1), block_filters, 3), block_filters, 3)
-        mixed = keras.layers.Concatenate(name=f"block_a{number}_mixed")([b0, b1, b2])
-        up = keras.layers.Conv2D(channels, 1, name=f"block_a{number}_conv")(mixed)
-        up = keras.layers.Rescaling(RESIDUAL_SCALE, name=f"block_a{number}_scale")(up)
-        x = keras.layers.Add(name=f"block_a{number}")([x, up])
-        x = keras.layers.Activation("relu", name=f"block_a{number}_ac")(x)
-    return keras.Model(inputs, x, name="small_inception_resnet")
+    return build(input_shape, stem_filters, block_filters, blocks, residual_scale=RESIDUAL_SCALE)
 
 
 def _batches(pixels, labels, batch_size, rng):
@@ -94,13 +67,9 @@ def to_pixels(clips):
 
 
 def build_recipe_model(num_classes, clip_shape):
-    """The recipe's TeSNet for clips of ``clip_shape`` (K, H, W, 3): the small backbone, ``SETTING``,
-    ``TS_BASIS``, ``CONSENSUS``, ``BETA`` and ``BATCHNORM_MOMENTUM``."""
-    from keras_stvideo.models.tesnet.tesnet_model import build_tesnet
-
-    backbone = build_small_backbone(tuple(clip_shape[1:]))
-    return build_tesnet(num_classes, frames=int(clip_shape[0]), setting=SETTING, backbone=backbone,
-                        batchnorm_momentum=BATCHNORM_MOMENTUM, ts_basis=TS_BASIS, consensus=CONSENSUS, beta=BETA)
+    """The recipe's TeSNet for clips of ``clip_shape`` (K, H, W, 3): the "tesnet_compare" preset (the small
+    backbone, ``SETTING``, ``TS_BASIS``, ``CONSENSUS``, ``BETA`` and ``BATCHNORM_MOMENTUM``) at that shape."""
+    return PRESET.build(num_classes=num_classes, frames=int(clip_shape[0]), frame_shape=tuple(clip_shape[1:]))
 
 
 def compile_recipe(model, optimizer=None):
@@ -117,9 +86,29 @@ def compile_recipe(model, optimizer=None):
     raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
 
 
-def train(task):
-    """Train a reduced TeSNet on ``task``; return (model, predict)."""
-    model = build_recipe_model(task.num_classes, task.x_train.shape[1:])
+def train(task, squeeze="learned"):
+    """Train a reduced TeSNet on ``task``; return (model, predict).
+
+    ``squeeze="uniform"`` (the control of ``stvideo claims``): the TS layer starts at the block-mean basis and is
+    frozen, so it outputs the uniform average of each of D consecutive blocks of the K frames (TSN-style segment
+    averaging at the same placement) and its projection loss is a constant; the rest is trained alike.
+    """
+    if squeeze not in ("learned", "uniform"):
+        raise ValueError(f"squeeze must be 'learned' or 'uniform', got {squeeze!r}")
+    if squeeze == "learned":
+        model = build_recipe_model(task.num_classes, task.x_train.shape[1:])
+    else:
+        from keras_stvideo.layers.temporal_squeeze import TemporalSqueeze
+        from keras_stvideo.models.tesnet.tesnet_classifier import all_layers
+
+        clip_shape = task.x_train.shape[1:]
+        model = PRESET.build(num_classes=task.num_classes, frames=int(clip_shape[0]),
+                             frame_shape=tuple(clip_shape[1:]), ts_basis="block")
+        squeezes = [layer for layer in all_layers(model) if isinstance(layer, TemporalSqueeze)]
+        if not squeezes:
+            raise ValueError("the recipe's TeSNet has no TemporalSqueeze layer to freeze")
+        for layer in squeezes:
+            layer.trainable = False
     compile_recipe(model)
     rng = np.random.default_rng(task.seed)
     model.fit(_batches(to_pixels(task.x_train), np.asarray(task.y_train), task.batch_size, rng),
