@@ -13,7 +13,7 @@ Example:
     >>> model = keras_stvideo.build_lenet()  # doctest: +SKIP
 """
 
-from keras_stvideo.utils.import_hooks import call_after_import
+from keras_stvideo.utils.import_hooks import call_after_import, call_when_settled
 from keras_stvideo.utils.lazy import lazy_exports
 
 __version__ = "0.1.0"
@@ -55,7 +55,9 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
 def _register_all():
     from keras_stvideo.saving import register_all
 
-    register_all()
+    # When a module of the package is what imports Keras first, registering now would import its siblings while
+    # it is half imported; the registration then waits until it has finished (lazy exports run it).
+    call_when_settled("keras_stvideo", register_all)
 
 
 # Register the custom classes for keras.saving.load_model as soon as Keras is loaded (now, if it is already):

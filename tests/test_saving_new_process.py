@@ -91,3 +91,30 @@ def test_every_builder_compiled_as_its_paper_reloads_in_a_new_process(tmp_path, 
         for name in names:
             outputs = np.load(manifest[name]["inputs"] + ".out.npy")
             np.testing.assert_allclose(outputs, expected[name], atol=1e-5, err_msg=f"{name} via {loader!r}")
+
+
+REGISTERED = ("import keras\n"
+              "names = sorted(n for n in keras.saving.get_custom_objects() if n.startswith('keras_stvideo>'))\n"
+              "print(json.dumps(names))\n")
+
+
+def _registered_after(first_use):
+    script = "import json\n" + first_use + "\n" + REGISTERED
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("first_use", [
+    # a module of the package is what imports Keras first: registration waits until it has finished importing
+    "import keras_stvideo\nkeras_stvideo.build_stcsae((3, 4, 4, 1), 64)",
+    "from keras_stvideo.models.stcsae import build_stcsae_lstm",
+    "import keras_stvideo\nkeras_stvideo.build_fstcn",
+    "import keras\nimport keras_stvideo",
+    "import keras_stvideo\nimport keras",
+])
+def test_every_class_is_registered_whatever_imports_keras_first(first_use):
+    everything = _registered_after("import keras_stvideo\nkeras_stvideo.load_model  # registers when called\n"
+                                   "from keras_stvideo.saving import register_all\nregister_all()")
+    assert len(everything) >= 15  # the layers, models, losses and the optimizer
+    assert _registered_after(first_use) == everything

@@ -1,4 +1,5 @@
-"""Hooks on the first import of a module: wrap its loader, or run a function once it has loaded.
+"""Hooks on the first import of a module: wrap its loader, or run a function once it has loaded; and
+functions deferred until no module of a package is half imported.
 
 Example:
     >>> call_after_import("keras", register_all)  # doctest: +SKIP
@@ -57,3 +58,32 @@ def call_after_import(name, callback):
 
     finder = LoaderWrappingFinder(name, wrap)
     sys.meta_path.insert(0, finder)
+
+
+_DEFERRED = []  # (package prefix, callback) pairs waiting for the package's imports to settle
+
+
+def initializing_modules(prefix):
+    """The modules named ``prefix.*`` that are being imported right now (their code has not finished running)."""
+    return [name for name, module in list(sys.modules.items())
+            if name.startswith(prefix + ".") and getattr(getattr(module, "__spec__", None), "_initializing", False)]
+
+
+def call_when_settled(prefix, callback):
+    """Run ``callback()`` now unless a module ``prefix.*`` is half imported; else keep it for ``run_settled``.
+
+    A callback that imports the package's modules must not run while one of them is half imported: a module
+    importing names from the half-imported one would fail ("partially initialized module").
+    """
+    if initializing_modules(prefix):
+        _DEFERRED.append((prefix, callback))
+    else:
+        callback()
+
+
+def run_settled():
+    """Run the deferred callbacks whose package has no half-imported module any more (each once)."""
+    for entry in list(_DEFERRED):
+        if entry in _DEFERRED and not initializing_modules(entry[0]):
+            _DEFERRED.remove(entry)
+            entry[1]()

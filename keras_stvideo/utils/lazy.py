@@ -10,6 +10,8 @@ Example:
 
 import importlib
 
+from keras_stvideo.utils.import_hooks import run_settled
+
 
 def lazy_exports(package, exports):
     """Return ``(__getattr__, __dir__, __all__)`` for ``package`` from ``{name: relative module}``."""
@@ -19,6 +21,7 @@ def lazy_exports(package, exports):
         if name not in exports:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         module = importlib.import_module(exports[name], package)
+        run_settled()  # e.g. the class registration that the first import of Keras deferred (keras_stvideo/__init__)
         if exports[name] == f".{name}":  # a subpackage exported under its own name
             return module
         return getattr(module, name)

@@ -159,7 +159,7 @@ def test_merge_replaces_only_the_rerun_methods(tmp_path):
 
 def test_compare_merge_needs_an_existing_file(tmp_path, capsys):
     assert main(["compare", "--smoke", "--out", str(tmp_path), "--merge", str(tmp_path / "missing.json")]) == 2
-    assert "--merge must be an existing comparison.json" in capsys.readouterr().err
+    assert "--merge comparison.json not found" in capsys.readouterr().err
 
 
 def test_fstcn_pairs_are_in_caffe_pixel_range():
