@@ -22,7 +22,7 @@
 # recipe of `stvideo compare` (`reproductions/stcsae/comparison.py`, the `stcsae_compare` preset), then shows the
 # paper's claim as `stvideo claims` measured it; the last section shows how to run KTH.
 #
-# **Mode.** The committed outputs were executed in *demo* mode (no `KERAS_STVIDEO_SMOKE`): it took 47 s of wall-clock time (0.7 minutes by the notebook's own clock, which starts after the kernel; 0.5 minutes of CPU) on the 2 cores of an Intel(R) Xeon(R) Processor (`/proc/cpuinfo`, AVX-512) with one TensorFlow thread (`TF_NUM_INTRAOP_THREADS=1`) and a load average near 2 from other jobs (an earlier run while the load average was near 10 took 2.9 minutes), the claim read from `stvideo claims`' output before it reached docs/results/claims.json (`KERAS_STVIDEO_CLAIMS`): an idle machine takes less.
+# **Mode.** The committed outputs were executed in *demo* mode (no `KERAS_STVIDEO_SMOKE`): it took 64 s of wall-clock time on the 2 cores of an Intel(R) Xeon(R) Processor (`/proc/cpuinfo`, AVX-512) with one TensorFlow thread (`TF_NUM_INTRAOP_THREADS=1`) while the test suite ran beside it (an earlier run with the cores nearly idle took 47 s); the claim figure reads docs/results/claims.json. An idle machine takes less.
 # `KERAS_STVIDEO_SMOKE=1` runs the *smoke* mode instead (24 tiny training clips, one epoch per stage: seconds, for
 # the tests and CI; its numbers mean nothing).
 
