@@ -24,6 +24,6 @@ def test_paired_sources_hold_the_same_code():
 def test_paul2018_notebook_runs_in_smoke_mode(monkeypatch, tmp_path):
     outputs = run_notebook("paul2018_siamese_c3d.ipynb", monkeypatch, tmp_path)
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) >= 5  # mined pairs, F1/F2, training curves, neighbours, ROC
+    assert len(images) >= 6  # clips, mined pairs, F1/F2, training curves, ROC, confusion matrix
     text = "".join(o.get("text", "") for o in outputs)
     assert "17,238,016 parameters" in text and "video accuracy" in text and "Table 3" in text
