@@ -11,10 +11,12 @@ from keras_stvideo.utils.atomic import atomic_path
 REFERENCE_METHOD = "reference"
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot, on the Agg backend (files only) unless a notebook has its inline backend."""
     import matplotlib
 
-    matplotlib.use("Agg")  # files only: no display on servers and CI
+    if "inline" not in matplotlib.get_backend():  # a notebook keeps its inline figures
+        matplotlib.use("Agg")  # files only: no display on servers and CI
     import matplotlib.pyplot as plt
 
     return plt
@@ -26,7 +28,7 @@ def comparison_bar_chart(summary, chance, path, title="", ylabel="test accuracy 
 
     ``summary``: ``keras_stvideo.reproductions.comparison.summarize``'s list.
     """
-    plt = _pyplot()
+    plt = pyplot()
     measured = [row for row in summary if row["status"] == "measured"]
     figure, axes = plt.subplots(figsize=(1.3 * max(len(measured), 2) + 1.5, 3.6))
     for position, row in enumerate(measured):
@@ -43,9 +45,7 @@ def comparison_bar_chart(summary, chance, path, title="", ylabel="test accuracy 
     axes.set_title(title, fontsize=9)
     axes.legend(fontsize=8, loc="upper left")
     figure.tight_layout()
-    _save(figure, path)
-    plt.close(figure)
-    return pathlib.Path(path)
+    return save_figure(figure, path)
 
 
 def _save(figure, path):
@@ -58,6 +58,19 @@ def _save(figure, path):
     return figure
 
 
+def save_figure(figure, path):
+    """Write ``figure`` atomically to ``path`` (PNG) and close it (a command's figures are files, not windows);
+    return the path."""
+    _save(figure, path)
+    pyplot().close(figure)
+    return pathlib.Path(path)
+
+
+def write_training_curves(histories, path, title="", metrics=("loss", "accuracy")):
+    """``training_curves`` written to ``path`` and closed: the PNG a reproduction leaves beside its results."""
+    return save_figure(training_curves(histories, title=title, metrics=metrics), path)
+
+
 def training_curves(histories, path=None, title="", metrics=("loss", "accuracy")):
     """One panel per metric: each run's training curve (solid) and validation curve (dashed, ``val_<metric>``).
 
@@ -68,7 +81,7 @@ def training_curves(histories, path=None, title="", metrics=("loss", "accuracy")
         >>> history = model.fit(x, y, validation_data=(xv, yv), epochs=5)  # doctest: +SKIP
         >>> training_curves({"FstCN": history}, path="out/training_curves.png")  # doctest: +SKIP
     """
-    plt = _pyplot()
+    plt = pyplot()
     histories = {name: getattr(h, "history", h) for name, h in histories.items()}
     shown = [m for m in metrics if any(m in h or f"val_{m}" in h for h in histories.values())]
     if not shown:
@@ -114,7 +127,7 @@ def confusion_matrix_figure(labels, predictions, class_names, path=None, title="
     """
     import numpy as np
 
-    plt = _pyplot()
+    plt = pyplot()
     counts = confusion_matrix(labels, predictions, len(class_names))
     rates = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     size = 1.2 + 0.55 * len(class_names)
@@ -139,7 +152,7 @@ def claim_arms_figure(record, path=None, chance=None):
     each seed's pair joined by a line, the verdict in the title. Returns the figure."""
     import numpy as np
 
-    plt = _pyplot()
+    plt = pyplot()
     arms = ((record["method"], np.asarray(record["method_accuracy"], float)),
             (record["control"], np.asarray(record["control_accuracy"], float)))
     figure, axis = plt.subplots(figsize=(4.2, 3.4))

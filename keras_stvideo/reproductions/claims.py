@@ -482,14 +482,12 @@ def markdown_details(records):
 def claims_chart(records, path):
     """A panel per claim: the two arms' mean accuracy as bars, each seed's pair of accuracies as joined dots,
     a dashed line at chance; written atomically to ``path`` (PNG). Returns ``path``."""
-    import pathlib
 
     import numpy as np
 
-    from keras_stvideo.plots import _pyplot
-    from keras_stvideo.utils.atomic import atomic_path
+    from keras_stvideo.plots import pyplot, save_figure
 
-    plt = _pyplot()
+    plt = pyplot()
     count = max(1, len(records))
     columns = min(count, 4)
     rows = -(-count // columns)
@@ -510,11 +508,7 @@ def claims_chart(records, path):
         if index % columns == 0:
             ax.set_ylabel("test accuracy (%)")
     figure.tight_layout()
-    path = pathlib.Path(path)
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, format="png", dpi=110)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def save_claims(records, out_dir, header=""):

@@ -447,7 +447,7 @@ def training_histories(results):
 def save_results(results, out_dir, settings, seed):
     """Write results.json, results.md and training_curves.png (every row's training and test curves per epoch)
     atomically into ``out_dir``; return the paths of results.json and results.md."""
-    from keras_stvideo.plots import training_curves
+    from keras_stvideo.plots import write_training_curves
 
     payload = {"settings": dataclasses.asdict(settings), "seed": seed, "results": results}
     paths = write_results(out_dir, payload, "# Shan & Atanasov 2017, Table I: paper vs measured\n\n"
@@ -455,9 +455,6 @@ def save_results(results, out_dir, settings, seed):
                           + "\n")
     histories = training_histories(results)
     if histories:
-        import matplotlib.pyplot as plt
-
-        figure = training_curves(histories, path=pathlib.Path(out_dir) / "training_curves.png",
-                                 title="Shan & Atanasov 2017: stage 2 per epoch (dashed: the test videos)")
-        plt.close(figure)
+        write_training_curves(histories, pathlib.Path(out_dir) / "training_curves.png",
+                              title="Shan & Atanasov 2017: stage 2 per epoch (dashed: the test videos)")
     return paths

@@ -15,7 +15,6 @@ last finished step:
 """
 
 import dataclasses
-import json
 import pathlib
 import time
 
@@ -23,7 +22,7 @@ import numpy as np
 
 from keras_stvideo.reproductions.fstcn.settings import PRESETS, TABLE2, TABLE3, FstcnSettings
 from keras_stvideo.utils.atomic import atomic_path
-from keras_stvideo.utils.results import write_results
+from keras_stvideo.utils.results import StepState, write_results
 
 PAPER = "Sun, Jia, Yeung & Shi 2015 (FstCN)"
 
@@ -118,28 +117,13 @@ def training_data(settings, index, seed=0):
 
 
 # ------------------------------------------------------------------ the run
-class State:
+class State(StepState):
     """Finished steps and their results, saved atomically after each step (``OUT/state.json``)."""
 
     def __init__(self, out, settings, seed, index_path=None):
-        self.path = pathlib.Path(out) / "state.json"
-        self.key = {"settings": dataclasses.asdict(settings), "seed": seed,
-                    "index": None if index_path is None else str(pathlib.Path(index_path).resolve())}
-        self.steps = {}
-        if self.path.is_file():
-            saved = json.loads(self.path.read_text())
-            if json.loads(json.dumps(self.key)) != saved.get("key"):
-                raise ValueError(f"{self.path} belongs to a run with other settings, seed or index; use another "
-                                 "--out or remove it")
-            self.steps = saved["steps"]
-
-    def done(self, name):
-        return name in self.steps
-
-    def record(self, name, result):
-        self.steps[name] = result
-        with atomic_path(self.path) as tmp:
-            tmp.write_text(json.dumps({"key": self.key, "steps": self.steps}, indent=1))
+        index = None if index_path is None else str(pathlib.Path(index_path).resolve())
+        super().__init__(out, {"settings": dataclasses.asdict(settings), "seed": seed, "index": index},
+                         "settings, seed or index")
 
 
 class _EpochPrinter:
@@ -288,11 +272,9 @@ def markdown_table(results, settings):
 
 def training_curve(history, path, chance=None, title=""):
     """Loss and training-pair accuracy per epoch, written atomically to ``path`` (PNG)."""
-    import matplotlib
+    from keras_stvideo.plots import pyplot, save_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(8, 3.2))
     epochs = np.arange(1, len(history.get("loss", [])) + 1)
     loss_axes.plot(epochs, history.get("loss", []), "o-", markersize=3)
@@ -308,11 +290,7 @@ def training_curve(history, path, chance=None, title=""):
     accuracy_axes.legend(fontsize=8)
     figure.suptitle(title, fontsize=9)
     figure.tight_layout()
-    path = pathlib.Path(path)
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, format="png", dpi=110)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def save_results(results, out, settings, seed, seconds=None):

@@ -23,7 +23,7 @@ import numpy as np
 from keras_stvideo.models.siamese_c3d.siamese_c3d_presets import (SIAMESE_C3D_CLASSIFIER_PAPER, SIAMESE_C3D_PAPER,
                                                                 SIAMESE_C3D_QUICK, SIAMESE_C3D_TOWER_PAPER)
 from keras_stvideo.utils.atomic import atomic_path
-from keras_stvideo.utils.results import write_results
+from keras_stvideo.utils.results import StepState, write_results
 
 PAPER_TABLE1 = {  # Table 1, Paul et al. 2018: accuracy (%); "C3D [27]" = random initialisation, "Ours" = pre-trained
     "hmdb51": {"Chance": 1.9, "C3D [27]": 19.2, "STIP [24]": 20.0, "TCH [18]": 15.9, "IM [6]": 16.3,
@@ -173,27 +173,11 @@ def generate_aslan_pairs(index, out_path, folds=4, pairs_per_fold=8, seed=0, spl
 
 
 # ------------------------------------------------------------------ the run
-class State:
+class State(StepState):
     """Finished steps and their results, saved atomically after each step (``OUT/state.json``)."""
 
     def __init__(self, out, settings, seed):
-        self.path = pathlib.Path(out) / "state.json"
-        self.key = {"settings": dataclasses.asdict(settings), "seed": seed}
-        self.steps = {}
-        if self.path.is_file():
-            saved = json.loads(self.path.read_text())
-            if json.loads(json.dumps(self.key)) != saved.get("key"):
-                raise ValueError(f"{self.path} belongs to a run with other settings or seed; use another --out "
-                                 "or remove it")
-            self.steps = saved["steps"]
-
-    def done(self, name):
-        return name in self.steps
-
-    def record(self, name, result):
-        self.steps[name] = result
-        with atomic_path(self.path) as tmp:
-            tmp.write_text(json.dumps({"key": self.key, "steps": self.steps}, indent=1))
+        super().__init__(out, {"settings": dataclasses.asdict(settings), "seed": seed}, "settings or seed")
 
 
 def _load_videos(index, entries, frame_size):
@@ -359,7 +343,7 @@ def training_histories(results):
 def save_results(results, out, settings, seed, note=""):
     """Write results.json, results.md and training_curves.png (pre-training and fine-tuning per epoch) atomically
     into ``out``; return the paths of results.json and results.md."""
-    from keras_stvideo.plots import training_curves
+    from keras_stvideo.plots import write_training_curves
 
     payload = {"paper": "Paul, Roy & Roy-Chowdhury 2018", "settings": dataclasses.asdict(settings),
                "seed": seed, "note": note, "results": results,
@@ -367,10 +351,7 @@ def save_results(results, out, settings, seed, note=""):
     paths = write_results(out, payload, f"# Siamese C3D reproduction\n\n{note}\n\n{markdown_tables(results)}")
     histories = training_histories(results)
     if histories:
-        import matplotlib.pyplot as plt
-
-        figure = training_curves(histories, path=pathlib.Path(out) / "training_curves.png",
-                                 metrics=("loss", "accuracy", "pair_accuracy"),
-                                 title="Siamese C3D: pre-training and fine-tuning per epoch")
-        plt.close(figure)
+        write_training_curves(histories, pathlib.Path(out) / "training_curves.png",
+                              metrics=("loss", "accuracy", "pair_accuracy"),
+                              title="Siamese C3D: pre-training and fine-tuning per epoch")
     return paths

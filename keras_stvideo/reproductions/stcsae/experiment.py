@@ -283,16 +283,13 @@ def stage2_histories(results):
 def save_results(results, out, settings, seed):
     """Write results.json, results.md and, when ``results`` hold per-epoch logs, training_curves.png (the LSTM's
     training curves, stage 2) atomically into ``out``; return the paths of results.json and results.md."""
-    from keras_stvideo.plots import training_curves
+    from keras_stvideo.plots import write_training_curves
 
     payload = {"paper": "Baccouche et al. 2012", "paper_results": PAPER_RESULTS, "seed": seed,
                "settings": settings.as_dict(), "results": results}
     paths = write_results(out, payload, "# ST-CSAE (Baccouche et al. 2012)\n\n" + markdown_table(results) + "\n")
     histories = stage2_histories(results)
     if histories:
-        import matplotlib.pyplot as plt
-
-        figure = training_curves(histories, path=pathlib.Path(out) / "training_curves.png",
-                                 title="ST-CSAE: the LSTM on the frozen sparse codes (stage 2)")
-        plt.close(figure)
+        write_training_curves(histories, pathlib.Path(out) / "training_curves.png",
+                              title="ST-CSAE: the LSTM on the frozen sparse codes (stage 2)")
     return paths

@@ -262,18 +262,15 @@ def training_histories(results):
 def save_results(results, out, settings, seed):
     """Write results.json, results.md and training_curves.png (each stream's training and validation curves)
     atomically into ``out``; return the paths of results.json and results.md."""
-    from keras_stvideo.plots import training_curves
+    from keras_stvideo.plots import write_training_curves
 
     payload = {"settings": dataclasses.asdict(settings), "seed": seed, "results": results}
     paths = write_results(out, payload, "# Huang & Bors 2020 (TeSNet): measured vs the paper\n\n"
                           + markdown_table(results, settings) + "\n")
     histories = training_histories(results)
     if histories:
-        import matplotlib.pyplot as plt
-
-        figure = training_curves(histories, path=pathlib.Path(out) / "training_curves.png",
-                                 title="Huang & Bors 2020 (TeSNet): training per epoch (dashed: validation)")
-        plt.close(figure)
+        write_training_curves(histories, pathlib.Path(out) / "training_curves.png",
+                              title="Huang & Bors 2020 (TeSNet): training per epoch (dashed: validation)")
     return paths
 
 
