@@ -25,7 +25,7 @@ Example:
 import numpy as np
 
 from keras_stvideo.inference.fusion import average_fusion, sci_fusion
-from keras_stvideo.inference.metrics import mean_class_accuracy, top_k_accuracy
+from keras_stvideo.inference.metrics import fusion_report
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601
 
@@ -142,17 +142,7 @@ def evaluate_clip_classifier(model, index, split="split1", role="test", num_clip
         average.append(average_fusion(scores[:, None, :]))
         sci.append(sci_fusion(scores[None]))
         labels.append(entry.label)
-    labels = np.asarray(labels)
-    report = {"labels": labels, "input_scale": scale}
-    for fusion, scores in (("average", average), ("sci", sci)):
-        scores = np.stack(scores)
-        report[fusion] = {
-            "top1": top_k_accuracy(scores, labels, 1),
-            "top5": top_k_accuracy(scores, labels, min(5, scores.shape[1])),
-            "mean_class": mean_class_accuracy(scores, labels),
-        }
-        report[f"{fusion}_scores"] = scores
-    return report
+    return {**fusion_report({"average": average, "sci": sci}, labels), "input_scale": scale}
 
 
 __all__ = ["evaluate_clip_classifier", "clip_input_shape", "resolve_input_scale", "scales_pixels_itself"]

@@ -24,3 +24,17 @@ def mean_class_accuracy(scores, labels):
     scores, labels = _check(scores, labels)
     predicted = scores.argmax(axis=1)
     return float(np.mean([np.mean(predicted[labels == c] == c) for c in np.unique(labels)]))
+
+
+def fusion_report(fused, labels):
+    """``{fusion: {"top1", "top5", "mean_class"}, f"{fusion}_scores": (videos, classes)}`` for each fusion's list
+    of per-video scores in ``fused`` (e.g. ``{"average": [...], "sci": [...]}``), and the labels."""
+    labels = np.asarray(labels)
+    report = {"labels": labels}
+    for fusion, scores in fused.items():
+        scores = np.stack(scores)
+        report[fusion] = {"top1": top_k_accuracy(scores, labels, 1),
+                          "top5": top_k_accuracy(scores, labels, min(5, scores.shape[1])),
+                          "mean_class": mean_class_accuracy(scores, labels)}
+        report[f"{fusion}_scores"] = scores
+    return report

@@ -14,7 +14,7 @@ from keras_stvideo.data.samplers import (
     fstcn_test_starts,
     read_test_clips,
 )
-from keras_stvideo.inference.metrics import mean_class_accuracy, top_k_accuracy
+from keras_stvideo.inference.metrics import fusion_report
 from keras_stvideo.inference.multiview import predict_video
 
 
@@ -90,15 +90,4 @@ def evaluate_fstcn(model, index, split="split1", role="test", num_clips=5, frame
         fused["average"].append(result["average"])
         fused["sci"].append(result["sci"])
         labels.append(entry.label)
-    labels = np.asarray(labels)
-    report = {}
-    for fusion, scores in fused.items():
-        scores = np.stack(scores)
-        report[fusion] = {
-            "top1": top_k_accuracy(scores, labels, 1),
-            "top5": top_k_accuracy(scores, labels, min(5, scores.shape[1])),
-            "mean_class": mean_class_accuracy(scores, labels),
-        }
-        report[f"{fusion}_scores"] = scores
-    report["labels"] = labels
-    return report
+    return fusion_report(fused, labels)
