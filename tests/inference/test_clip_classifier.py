@@ -27,6 +27,8 @@ def _sci(scores):
     """Eq. 5 and Eq. 6 written out: the clips' scores weighted by their sparsity concentration index."""
     n = scores.shape[1]
     weights = (n * scores.max(axis=1) / scores.sum(axis=1) - 1) / (n - 1)
+    if weights.sum() <= 1e-12:  # every clip uniform (a tiny untrained model can be): the plain average
+        weights = np.ones_like(weights)
     return (weights[:, None] * scores).sum(axis=0) / weights.sum()
 
 
