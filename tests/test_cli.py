@@ -23,6 +23,7 @@ import pytest
 
 from keras_stvideo import cli
 from keras_stvideo.reproductions import REPRODUCTIONS
+from tests.cli_checks import assert_one_line_error
 
 ROWS = [
     # (arguments, fragment of the error line)
@@ -144,21 +145,9 @@ def places(tmp_path):
     }
 
 
-def _snapshot(folder):
-    return sorted((str(p.relative_to(folder)), p.stat().st_size if p.is_file() else -1) for p in folder.rglob("*"))
-
-
 @pytest.mark.parametrize("arguments, fragment", ROWS, ids=[" ".join(row[0]) or "(none)" for row in ROWS])
 def test_bad_arguments_fail_with_one_line_and_no_file(tmp_path, places, capsys, arguments, fragment):
-    before = _snapshot(tmp_path)
-    status = cli.main([argument.format(**places) for argument in arguments])
-    captured = capsys.readouterr()
-    lines = captured.err.strip().splitlines()
-    assert status == 2, captured
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith("stvideo") and "error: " in lines[0] and fragment in lines[0], lines[0]
-    assert "Traceback" not in captured.err and captured.out == ""
-    assert _snapshot(tmp_path) == before  # nothing half-written, no folder created
+    assert_one_line_error(tmp_path, capsys, [argument.format(**places) for argument in arguments], fragment)
 
 
 def _command_names():

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from keras_stvideo import cli
+from tests.cli_checks import assert_one_line_error
 
 BIG = "100000000000000000000000"
 
@@ -136,23 +137,11 @@ def places(tmp_path):
     }
 
 
-def _snapshot(folder):
-    return sorted((str(p.relative_to(folder)), p.stat().st_size if p.is_file() else -1) for p in folder.rglob("*"))
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and /dev/zero")
 @pytest.mark.parametrize("arguments, fragment", ROWS, ids=[" ".join(row[0]) for row in ROWS])
 def test_bad_input_is_one_line_naming_it(tmp_path, places, capsys, arguments, fragment):
-    before = _snapshot(tmp_path)
-    status = cli.main([argument.format(**places) for argument in arguments])
-    captured = capsys.readouterr()
-    lines = captured.err.strip().splitlines()
-    assert status == 2, captured
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith("stvideo") and "error: " in lines[0], lines[0]
-    assert fragment.format(**places) in lines[0], lines[0]
-    assert "Traceback" not in captured.err and ".part" not in captured.err and captured.out == ""
-    assert _snapshot(tmp_path) == before  # nothing half-written, no folder created
+    assert_one_line_error(tmp_path, capsys, [argument.format(**places) for argument in arguments],
+                          fragment.format(**places))
 
 
 # --- unexpected errors: one line, exit 1, the traceback with --debug; Ctrl-C exits 130 ---------------------------
