@@ -39,8 +39,6 @@ from keras_stvideo.utils.quiet import quiet_tensorflow
 
 quiet_tensorflow()  # also hides the lines TensorFlow writes to stderr while it is imported
 
-import json
-import pathlib
 import time
 
 import keras
@@ -49,6 +47,7 @@ import numpy as np
 from IPython.display import display
 
 import keras_stvideo
+from keras_stvideo.reproductions.claims import claim_records
 from keras_stvideo.plots import claim_arms_figure, confusion_matrix_figure, training_curves
 from keras_stvideo.utils.machine import describe_machine
 
@@ -67,16 +66,6 @@ def show(figure):
     display(figure)
     plt.close(figure)
 
-
-def claim_records(paper):
-    """The records of ``paper`` in docs/results/claims.json (``stvideo claims``), or None when absent."""
-    for path in (pathlib.Path("../docs/results/claims.json"),
-                 pathlib.Path(keras_stvideo.__file__).resolve().parents[1] / "docs/results/claims.json"):
-        if path.is_file():
-            records = json.loads(path.read_text())
-            records = records.get("records", records) if isinstance(records, dict) else records
-            return [r for r in records if r.get("paper") == paper] or None
-    return None
 
 from keras_stvideo.data.pair_mining import ColourParams, PairMiner, colour_transform, flip_transform, materialize
 from keras_stvideo.models.siamese_c3d.aslan import roc_curve, ten_fold_evaluation

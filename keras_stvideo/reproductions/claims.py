@@ -423,6 +423,20 @@ def run_claims(papers=PAPERS, seeds=(0, 1, 2), smoke=False, log=print, attention
     return records
 
 
+def claim_records(paper, path=None):
+    """The records of ``paper`` (e.g. "Sun et al. 2015") in ``path``, by default the repository's
+    docs/results/claims.json; None when the file or the paper's record is absent (the notebooks show them)."""
+    import json
+    import pathlib
+
+    path = pathlib.Path(path) if path is not None else (
+        pathlib.Path(__file__).resolve().parents[2] / "docs" / "results" / "claims.json")
+    if not path.is_file():
+        return None
+    records = json.loads(path.read_text())
+    return [record for record in records if record.get("paper") == paper] or None
+
+
 def _key(record):
     return record["paper"], record["method"], record["control"]
 
