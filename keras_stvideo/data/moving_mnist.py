@@ -359,7 +359,7 @@ class MovingMNIST:
             rows = params.displacements[:, :, 0].reshape(n * t, size, size)
             cols = params.displacements[:, :, 1].reshape(n * t, size, size)
             # In place, each pixel read at its own position plus its displacement, then clipped to [0, 1].
-            bilinear_sample(frames_out, rows, cols, out=frames_out, relative=True, clip=(0.0, 1.0))
+            bilinear_sample(frames_out, rows, cols, out=frames_out, relative=True, clip=(0.0, 1.0), sparse=True)
         else:
             np.clip(frames_out, 0.0, 1.0, out=frames_out)
         return out

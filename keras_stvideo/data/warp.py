@@ -15,27 +15,33 @@ canvas transform sends it (see ``MovingMNIST.render``).
 import numpy as np
 
 
-_SAMPLE_CHUNK = 1 << 17  # output pixels resampled at a time: the temporaries stay in the CPU's caches
+_SAMPLE_CHUNK = 1 << 15  # output pixels resampled at a time: the temporaries stay in the CPU's caches
 
 
-def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
+def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None, sparse=False):
     """Sample ``images`` (F, H, W) at float coordinates ``rows``, ``cols`` (F, H', W'); zero outside.
 
     ``rows`` and ``cols`` may be any arrays broadcasting to (F, H', W').
     ``relative=True``: they are displacements (an elastic field), and output
-    pixel ``(i, j)`` is sampled at ``(i + rows, j + cols)``, each sum rounded
-    once to float32; no (F, H', W') coordinate arrays are made for it.
+    pixel ``(i, j)`` is sampled at ``(i + rows, j + cols)``; the pixel's position
+    is added to the integer part, so no sum is rounded and no (F, H', W')
+    coordinate arrays are made.
     ``clip``: optional ``(low, high)`` the output is clipped to, chunk by chunk
     while it is in the CPU's cache.
 
     The images are padded with one ring of zeros (two after the last row and
-    column) and the coordinates, plus 1 for that ring (and the pixel's own
-    position with ``relative``), clipped to the first ring, so one flat gather
+    column) and the coordinates clipped to the first ring, so one flat gather
     per corner needs no masks and no clamping. Frames are resampled a few at a
     time, so the temporaries stay in the CPU's caches; every output pixel is
     computed on its own, so the result does not depend on that chunking.
     ``out``: optional float32 array of the output's shape to write into; it may
     be ``images`` itself (each chunk is copied before it is overwritten).
+
+    ``sparse=True`` is for images that are mostly zeros (Moving MNIST's digits
+    cover a tenth of the canvas, and an elastic field sends half the samples
+    off it): an output pixel whose four corners are zeros is exactly zero, so
+    only the pixels with a nonzero corner are blended (``_blend_near_nonzero``),
+    the same bytes as ``sparse=False``.
     """
     num_frames, height, width = images.shape
     rows, cols = np.broadcast_arrays(rows, cols)
@@ -58,16 +64,20 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
     base, index, column = np.empty(scratch_shape, np.intp), np.empty(scratch_shape, index_float), np.empty(
         scratch_shape, index_float
     )
-    # Added to the coordinates before clipping: 1 for the ring of zeros, and with ``relative`` each output
-    # pixel's own row or column. Planes and offsets are whole (chunk, H', W') arrays: a flat add runs
-    # faster than one broadcast along rows.
-    row_base = col_base = np.broadcast_to(np.float32(1.0), scratch_shape)
-    if relative:
-        row_base, col_base = np.empty((2,) + scratch_shape, np.float32)
-        row_base[...] = np.arange(1, shape[1] + 1, dtype=np.float32)[:, None]
-        col_base[...] = np.arange(1, shape[2] + 1, dtype=np.float32)
-    frame_offsets = np.empty(scratch_shape, index_float)
-    frame_offsets[...] = np.arange(chunk, dtype=index_float)[:, None, None] * index_float(frame_size)
+    # Output pixel (i, j) of frame f reads padded position (1 + rows, 1 + cols), plus (i, j) with
+    # ``relative``. The coordinates are clipped so that this position stays in the first ring of zeros
+    # (bounds -1 [- i] and height [- i]), and the integer part 1 [+ i] goes into the flat index, not into
+    # the coordinates, so the fraction of a displacement is used as it is. Bounds and offsets are whole
+    # (chunk, H', W') arrays: a flat maximum or add runs faster than a broadcast one, and than a clip.
+    row_shift = np.arange(1, shape[1] + 1, dtype=np.float32)[:, None] if relative else np.float32(1.0)
+    col_shift = np.arange(1, shape[2] + 1, dtype=np.float32) if relative else np.float32(1.0)
+    row_low, row_high, col_low, col_high = np.empty((4,) + scratch_shape, np.float32)
+    row_low[...], row_high[...] = -row_shift, height - row_shift + 1
+    col_low[...], col_high[...] = -col_shift, width - col_shift + 1
+    index_offsets = np.empty(scratch_shape, index_float)
+    index_offsets[...] = (np.arange(chunk, dtype=index_float)[:, None, None] * index_float(frame_size)
+                          + (row_shift * stride + col_shift).astype(index_float))
+    maps = (np.empty(padded.size, bool), np.empty(padded.size, bool), np.empty(scratch_shape, bool)) if sparse else None
     for start in range(0, num_frames, step):
         stop = min(start + step, num_frames)
         n = stop - start
@@ -76,38 +86,83 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None):
         rn, cn, drn, dcn, topn, rightn, bottomn, basen, indexn, columnn = (
             a[:n] for a in (r, c, dr, dc, top, right, bottom, base, index, column)
         )
-        np.add(rows[start:stop], row_base[:n], out=rn, dtype=np.float32)
-        np.clip(rn, 0.0, height + 1.0, out=rn)
-        np.add(cols[start:stop], col_base[:n], out=cn, dtype=np.float32)
-        np.clip(cn, 0.0, width + 1.0, out=cn)
-        # r, c >= 0; the second ring of zeros holds the +1 corner of r = height + 1. The flat index
-        # floor(r) * stride + floor(c) + frame offset is an exact integer in ``index_float``.
+        np.maximum(rows[start:stop], row_low[:n], out=rn, dtype=np.float32)
+        np.minimum(rn, row_high[:n], out=rn)
+        np.maximum(cols[start:stop], col_low[:n], out=cn, dtype=np.float32)
+        np.minimum(cn, col_high[:n], out=cn)
+        # The second ring of zeros holds the +1 corner of the last clipped row. The flat index
+        # floor(r) * stride + floor(c) + offset is an exact integer in ``index_float``.
         np.floor(rn, out=indexn)
-        np.subtract(rn, indexn, out=drn, casting="same_kind")
         np.floor(cn, out=columnn)
-        np.subtract(cn, columnn, out=dcn, casting="same_kind")
+        if not sparse:
+            np.subtract(rn, indexn, out=drn, casting="same_kind")
+            np.subtract(cn, columnn, out=dcn, casting="same_kind")
         indexn *= index_float(stride)
         indexn += columnn
-        indexn += frame_offsets[:n]
+        indexn += index_offsets[:n]
         np.copyto(basen, indexn, casting="unsafe")
-        # Shifted views of ``flat`` read the other three corners with the same indices. mode="clip"
-        # only skips numpy's bounds check: every index is inside by construction.
-        np.take(flat, basen, mode="clip", out=topn)
-        np.take(flat[1:], basen, mode="clip", out=rightn)
-        rightn -= topn
-        rightn *= dcn
-        topn += rightn  # top-left + dc * (top-right - top-left): exact when dc == 0
-        np.take(flat[stride:], basen, mode="clip", out=bottomn)
-        np.take(flat[stride + 1 :], basen, mode="clip", out=rightn)
-        rightn -= bottomn
-        rightn *= dcn
-        bottomn += rightn
-        bottomn -= topn
-        bottomn *= drn
-        np.add(topn, bottomn, out=out[start:stop])
-        if clip is not None:
-            np.clip(out[start:stop], clip[0], clip[1], out=out[start:stop])
+        if sparse:
+            _blend_near_nonzero(flat, stride, basen, rn, cn, clip, out[start:stop], maps)
+        else:
+            _blend(flat, stride, basen, drn, dcn, topn, rightn, bottomn, out[start:stop])
+            if clip is not None:
+                _clip_in_place(out[start:stop], clip)
     return out
+
+
+def _blend_near_nonzero(flat, stride, base, r, c, clip, out, maps):
+    """``bilinear_sample``'s ``sparse=True`` blend of one chunk: only where a corner is nonzero.
+
+    ``flat``: the chunk's padded frames, flattened; ``base``: each output pixel's top-left corner in it,
+    from the clipped coordinates ``r``, ``c``; ``maps``: scratch (two of ``flat``'s size, bool, and one
+    of ``base``'s shape). A pixel's corners are ``base + (0, 1, stride, stride + 1)``, so it reads a
+    nonzero pixel only if ``base`` lies in the nonzero pixels' neighbourhood: the pixels themselves and
+    those left of, above, and above-left of them (one byte-sized gather finds them). The others are
+    exactly zero (their corners are zeros); the selected ones go through ``_blend`` as in the dense path,
+    so they get the same bytes.
+    """
+    nonzero_map, near_map, hit = maps
+    nonzero = np.not_equal(flat, 0.0, out=nonzero_map[: flat.size])
+    reach = flat.size - stride - 1  # the largest base index is reach - 1
+    near = np.logical_or(nonzero[:reach], nonzero[1 : reach + 1], out=near_map[:reach])
+    near |= nonzero[stride : stride + reach]
+    near |= nonzero[stride + 1 : stride + 1 + reach]
+    selected = np.flatnonzero(np.take(near, base, mode="clip", out=hit[: len(base)]))
+    rs, cs = r.reshape(-1).take(selected), c.reshape(-1).take(selected)
+    values = np.empty(len(selected), np.float32)
+    _blend(flat, stride, base.reshape(-1).take(selected), rs - np.floor(rs), cs - np.floor(cs),
+           *(np.empty_like(values) for _ in range(3)), values)
+    out[...] = np.float32(0.0) if clip is None else _clip_in_place(np.zeros(1, np.float32), clip)[0]
+    np.put(out, selected, values if clip is None else _clip_in_place(values, clip))
+
+
+def _clip_in_place(values, clip):
+    """``np.clip(values, *clip, out=values)`` in two ufunc calls, without ``np.clip``'s Python wrapper."""
+    np.maximum(values, clip[0], out=values)
+    return np.minimum(values, clip[1], out=values)
+
+
+def _blend(flat, stride, base, dr, dc, top, right, bottom, out):
+    """``out`` = the bilinear blend of ``flat`` at ``base``, ``base + 1``, ``base + stride`` and ``base + stride + 1``.
+
+    ``top``, ``right`` and ``bottom`` are scratch arrays of ``base``'s shape.
+    Shifted views of ``flat`` read the other three corners with the same
+    indices; ``mode="clip"`` only skips numpy's bounds check (every index is
+    inside by construction).
+    """
+    np.take(flat, base, mode="clip", out=top)
+    np.take(flat[1:], base, mode="clip", out=right)
+    right -= top
+    right *= dc
+    top += right  # top-left + dc * (top-right - top-left): exact when dc == 0
+    np.take(flat[stride:], base, mode="clip", out=bottom)
+    np.take(flat[stride + 1 :], base, mode="clip", out=right)
+    right -= bottom
+    right *= dc
+    bottom += right
+    bottom -= top
+    bottom *= dr
+    np.add(top, bottom, out=out)
 
 
 def gaussian_kernel(size, sigma):
@@ -125,7 +180,7 @@ def gaussian_kernel(size, sigma):
     return kernel / kernel.sum()
 
 
-_SMOOTH_CHUNK = 32  # fields smoothed at a time: their temporaries stay in the CPU's cache
+_SMOOTH_CHUNK = 16  # fields smoothed at a time: their temporaries stay in the CPU's cache
 
 
 def uniform_fields(rng, num_frames, size):

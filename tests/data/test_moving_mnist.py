@@ -396,6 +396,32 @@ def test_relative_sampling_and_clip_match_absolute_coordinates():
     assert in_place.tobytes() == relative.tobytes()
 
 
+@pytest.mark.parametrize("relative", [True, False])
+@pytest.mark.parametrize("clip", [None, (0.0, 1.0), (0.25, 0.5)])
+def test_sparse_sampling_gives_the_dense_bytes(monkeypatch, relative, clip):
+    """``sparse=True`` blends only pixels with a nonzero corner; every other pixel is exactly the dense zero."""
+    from keras_stvideo.data import warp
+
+    monkeypatch.setattr(warp, "_SAMPLE_CHUNK", 3 * 20 * 17)  # chunks of 3 frames: a partial last one
+    rng = np.random.default_rng(6)
+    images = rng.random((8, 20, 17), dtype=np.float32) * (rng.random((8, 20, 17)) < 0.1)
+    images[2] = 0.0  # a frame with nothing to sample
+    images[5, 0, :] = 0.75  # nonzero pixels on the border rows and columns
+    images[5, :, -1] = -0.5
+    rows, cols = (rng.standard_normal((2, 8, 20, 17)) * 8).astype(np.float32)
+    if not relative:
+        rows += np.arange(20, dtype=np.float32)[:, None]
+        cols += np.arange(17, dtype=np.float32)
+    dense = warp.bilinear_sample(images, rows, cols, relative=relative, clip=clip)
+    sparse = warp.bilinear_sample(images, rows, cols, relative=relative, clip=clip, sparse=True)
+    assert sparse.tobytes() == dense.tobytes()
+    untouched = 0.0 if clip is None else np.clip(0.0, *clip)  # a pixel whose corners are zeros
+    assert 0 < np.count_nonzero(dense != untouched) < dense.size // 2  # both kinds of pixel are exercised
+    transposed_out = np.full((8, 17, 20), np.nan, np.float32).transpose(0, 2, 1)  # not contiguous
+    warp.bilinear_sample(images, rows, cols, relative=relative, clip=clip, sparse=True, out=transposed_out)
+    assert np.ascontiguousarray(transposed_out).tobytes() == dense.tobytes()
+
+
 def test_paste_max_on_a_zeroed_canvas_copies_first_placements_to_the_same_bytes():
     from keras_stvideo.data.warp import paste_max
 
