@@ -36,6 +36,9 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
+
+quiet_tensorflow()  # no TensorFlow C++ log lines between the JSON lines
 
 from benchmarks.machine import cpu_description, peak_flops  # noqa: E402
 from keras_stvideo.data.mnist import load_embedded_digits  # noqa: E402

@@ -23,8 +23,10 @@ import json
 import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
+
+quiet_tensorflow()  # no TensorFlow C++ log lines between the JSON lines
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

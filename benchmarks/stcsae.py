@@ -18,6 +18,10 @@ import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
+
+quiet_tensorflow()  # no TensorFlow C++ log lines between the JSON lines
+
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402

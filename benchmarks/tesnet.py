@@ -19,7 +19,10 @@ import os
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from keras_stvideo.utils.quiet import quiet_tensorflow  # noqa: E402  (imports no TensorFlow)
+
+quiet_tensorflow()  # no TensorFlow C++ log lines between the JSON lines
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

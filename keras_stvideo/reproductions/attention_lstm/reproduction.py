@@ -5,15 +5,13 @@ run starts), so ``stvideo --help`` and option errors stay fast.
 """
 
 import argparse
-import contextlib
 import dataclasses
-import os
-import sys
 
 from keras_stvideo.reproductions.attention_lstm.settings import (MODEL_NAMES, PAPER_RESULTS, PROTOCOLS, QUICK_MODELS,
                                                           QUICK_PROTOCOLS, QUICK_VARIANTS, ReproductionSettings)
 from keras_stvideo.training.schedules import LR_SCHEDULES
 from keras_stvideo.reproductions import positive_integer_options
+from keras_stvideo.utils.quiet import quiet_tensorflow
 
 DESCRIPTION = (
     "Reproduce Shan & Atanasov 2017 (Table I and the digit-gesture experiment). Pre-train each frame CNN on "
@@ -119,43 +117,6 @@ def experiments_from_args(args):
         defaults = (("lenet", "dcn"), tuple(PAPER_RESULTS), PROTOCOLS)
     given = (args.models, args.variants, args.protocols)
     return tuple(tuple(value) if value else default for value, default in zip(given, defaults))
-
-
-@contextlib.contextmanager
-def _quiet_stderr():
-    """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up lines ignore TF_CPP_MIN_LOG_LEVEL."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-def quiet_tensorflow():
-    """Load TensorFlow without its C++ log lines, unless the user set TF_CPP_MIN_LOG_LEVEL=0.
-
-    Sets TF_CPP_MIN_LOG_LEVEL=3 (when unset) before TensorFlow loads; TF 2.20 and
-    later write a few lines (oneDNN, CUDA probing) whatever that variable says,
-    so the import and the device probe run with stderr sent to /dev/null. A failing import still
-    raises (and its Python traceback is printed) once stderr is back.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if "tensorflow" in sys.modules or os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0":
-        return
-    with _quiet_stderr():
-        try:
-            import tensorflow
-        except ImportError:  # another Keras backend: nothing to silence
-            return
-        # Probing the devices here, not at the first operation, keeps its CUDA lines ("failed call to cuInit"
-        # on a machine without a GPU) inside the silenced window too.
-        tensorflow.config.list_physical_devices()
-    # tf.function's "triggered tf.function retracing" warnings (feature batches of a few sizes) are noise here.
-    tensorflow.get_logger().setLevel("ERROR")
 
 
 def run(args):
