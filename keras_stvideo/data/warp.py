@@ -16,6 +16,7 @@ import numpy as np
 
 
 _SAMPLE_CHUNK = 1 << 15  # output pixels resampled at a time: the temporaries stay in the CPU's caches
+_SPARSE_GROUP = 8  # with ``sparse=True``, chunks whose selected pixels are blended together
 
 
 def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None, sparse=False):
@@ -40,8 +41,8 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None, spa
     ``sparse=True`` is for images that are mostly zeros (Moving MNIST's digits
     cover a tenth of the canvas, and an elastic field sends half the samples
     off it): an output pixel whose four corners are zeros is exactly zero, so
-    only the pixels with a nonzero corner are blended (``_blend_near_nonzero``),
-    the same bytes as ``sparse=False``.
+    only the pixels with a nonzero corner are blended (``_near_nonzero``,
+    ``_blend_picked``), the same bytes as ``sparse=False``.
     """
     num_frames, height, width = images.shape
     rows, cols = np.broadcast_arrays(rows, cols)
@@ -53,7 +54,10 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None, spa
     frame_size = (height + 3) * stride
     step = max(1, _SAMPLE_CHUNK // max(1, shape[1] * shape[2]))
     chunk = min(step, num_frames)
-    padded = np.zeros((chunk, height + 3, width + 3), np.float32)
+    # With ``sparse``, the few selected pixels of several chunks are blended together: blending each chunk's
+    # few hundred pixels on its own would cost more in numpy calls than in arithmetic.
+    group = min(step * (_SPARSE_GROUP if sparse else 1), num_frames)  # frames padded (and blended) at a time
+    padded = np.zeros((group, height + 3, width + 3), np.float32)
     # Flat indices are computed in floating point: exact below 2**24 in float32 (a chunk of small frames).
     index_float = np.float32 if padded.size <= 2**24 else np.float64
     # Scratch arrays made once and written in place (out=): fresh temporaries of this size would each be
@@ -74,64 +78,78 @@ def bilinear_sample(images, rows, cols, out=None, relative=False, clip=None, spa
     row_low, row_high, col_low, col_high = np.empty((4,) + scratch_shape, np.float32)
     row_low[...], row_high[...] = -row_shift, height - row_shift + 1
     col_low[...], col_high[...] = -col_shift, width - col_shift + 1
-    index_offsets = np.empty(scratch_shape, index_float)
-    index_offsets[...] = (np.arange(chunk, dtype=index_float)[:, None, None] * index_float(frame_size)
+    index_offsets = np.empty((group,) + shape[1:], index_float)  # frame k of a group starts at k * frame_size
+    index_offsets[...] = (np.arange(group, dtype=index_float)[:, None, None] * index_float(frame_size)
                           + (row_shift * stride + col_shift).astype(index_float))
-    maps = (np.empty(padded.size, bool), np.empty(padded.size, bool), np.empty(scratch_shape, bool)) if sparse else None
-    for start in range(0, num_frames, step):
-        stop = min(start + step, num_frames)
-        n = stop - start
-        padded[:n, 1:-2, 1:-2] = images[start:stop]
-        flat = padded[:n].reshape(-1)
-        rn, cn, drn, dcn, topn, rightn, bottomn, basen, indexn, columnn = (
-            a[:n] for a in (r, c, dr, dc, top, right, bottom, base, index, column)
-        )
-        np.maximum(rows[start:stop], row_low[:n], out=rn, dtype=np.float32)
-        np.minimum(rn, row_high[:n], out=rn)
-        np.maximum(cols[start:stop], col_low[:n], out=cn, dtype=np.float32)
-        np.minimum(cn, col_high[:n], out=cn)
-        # The second ring of zeros holds the +1 corner of the last clipped row. The flat index
-        # floor(r) * stride + floor(c) + offset is an exact integer in ``index_float``.
-        np.floor(rn, out=indexn)
-        np.floor(cn, out=columnn)
-        if not sparse:
-            np.subtract(rn, indexn, out=drn, casting="same_kind")
-            np.subtract(cn, columnn, out=dcn, casting="same_kind")
-        indexn *= index_float(stride)
-        indexn += columnn
-        indexn += index_offsets[:n]
-        np.copyto(basen, indexn, casting="unsafe")
+    if sparse:
+        nonzero_map, near_map, hit = np.empty(padded.size, bool), np.empty(padded.size, bool), np.empty(
+            scratch_shape, bool)
+    for group_start in range(0, num_frames, group):
+        group_stop = min(group_start + group, num_frames)
+        padded[: group_stop - group_start, 1:-2, 1:-2] = images[group_start:group_stop]
+        flat = padded[: group_stop - group_start].reshape(-1)
         if sparse:
-            _blend_near_nonzero(flat, stride, basen, rn, cn, clip, out[start:stop], maps)
-        else:
-            _blend(flat, stride, basen, drn, dcn, topn, rightn, bottomn, out[start:stop])
-            if clip is not None:
-                _clip_in_place(out[start:stop], clip)
+            near = _near_nonzero(flat, stride, nonzero_map, near_map)
+            picked = []
+        for start in range(group_start, group_stop, step):
+            stop = min(start + step, group_stop)
+            n = stop - start
+            rn, cn, drn, dcn, topn, rightn, bottomn, basen, indexn, columnn = (
+                a[:n] for a in (r, c, dr, dc, top, right, bottom, base, index, column)
+            )
+            np.maximum(rows[start:stop], row_low[:n], out=rn, dtype=np.float32)
+            np.minimum(rn, row_high[:n], out=rn)
+            np.maximum(cols[start:stop], col_low[:n], out=cn, dtype=np.float32)
+            np.minimum(cn, col_high[:n], out=cn)
+            # The second ring of zeros holds the +1 corner of the last clipped row. The flat index
+            # floor(r) * stride + floor(c) + offset is an exact integer in ``index_float``.
+            np.floor(rn, out=indexn)
+            np.floor(cn, out=columnn)
+            if not sparse:
+                np.subtract(rn, indexn, out=drn, casting="same_kind")
+                np.subtract(cn, columnn, out=dcn, casting="same_kind")
+            indexn *= index_float(stride)
+            indexn += columnn
+            indexn += index_offsets[start - group_start : stop - group_start]
+            np.copyto(basen, indexn, casting="unsafe")
+            if sparse:
+                # the pixels with a nonzero corner: their top-left corner lies in the nonzero neighbourhoods
+                selected = np.flatnonzero(np.take(near, basen, mode="clip", out=hit[:n]))
+                picked.append((selected + (start - group_start) * rn[0].size,
+                               *(a.reshape(-1).take(selected) for a in (basen, rn, cn))))
+            else:
+                _blend(flat, stride, basen, drn, dcn, topn, rightn, bottomn, out[start:stop])
+                if clip is not None:
+                    _clip_in_place(out[start:stop], clip)
+        if sparse:
+            _blend_picked(flat, stride, [np.concatenate(parts) for parts in zip(*picked)], clip,
+                          out[group_start:group_stop])
     return out
 
 
-def _blend_near_nonzero(flat, stride, base, r, c, clip, out, maps):
-    """``bilinear_sample``'s ``sparse=True`` blend of one chunk: only where a corner is nonzero.
-
-    ``flat``: the chunk's padded frames, flattened; ``base``: each output pixel's top-left corner in it,
-    from the clipped coordinates ``r``, ``c``; ``maps``: scratch (two of ``flat``'s size, bool, and one
-    of ``base``'s shape). A pixel's corners are ``base + (0, 1, stride, stride + 1)``, so it reads a
-    nonzero pixel only if ``base`` lies in the nonzero pixels' neighbourhood: the pixels themselves and
-    those left of, above, and above-left of them (one byte-sized gather finds them). The others are
-    exactly zero (their corners are zeros); the selected ones go through ``_blend`` as in the dense path,
-    so they get the same bytes.
+def _near_nonzero(flat, stride, nonzero_map, near_map):
+    """Where a top-left corner reads a nonzero pixel of ``flat``: the nonzero pixels and those left of, above,
+    and above-left of them (a pixel's corners are ``base + (0, 1, stride, stride + 1)``). Written into the
+    scratch ``near_map``; its length is the number of possible top-left corners.
     """
-    nonzero_map, near_map, hit = maps
     nonzero = np.not_equal(flat, 0.0, out=nonzero_map[: flat.size])
-    reach = flat.size - stride - 1  # the largest base index is reach - 1
+    reach = flat.size - stride - 1  # the largest top-left corner is reach - 1
     near = np.logical_or(nonzero[:reach], nonzero[1 : reach + 1], out=near_map[:reach])
     near |= nonzero[stride : stride + reach]
     near |= nonzero[stride + 1 : stride + 1 + reach]
-    selected = np.flatnonzero(np.take(near, base, mode="clip", out=hit[: len(base)]))
-    rs, cs = r.reshape(-1).take(selected), c.reshape(-1).take(selected)
+    return near
+
+
+def _blend_picked(flat, stride, picked, clip, out):
+    """``bilinear_sample``'s ``sparse=True`` output for a group of frames: blended where picked, zero elsewhere.
+
+    ``picked``: the output pixels with a nonzero corner (flat positions in ``out``), their top-left corners
+    in ``flat`` and their clipped coordinates. The other pixels are exactly zero (their corners are zeros);
+    the picked ones go through ``_blend`` as in the dense path, so they get the same bytes.
+    """
+    selected, base, rs, cs = picked
     values = np.empty(len(selected), np.float32)
-    _blend(flat, stride, base.reshape(-1).take(selected), rs - np.floor(rs), cs - np.floor(cs),
-           *(np.empty_like(values) for _ in range(3)), values)
+    _blend(flat, stride, base, rs - np.floor(rs), cs - np.floor(cs), *(np.empty_like(values) for _ in range(3)), values)
     out[...] = np.float32(0.0) if clip is None else _clip_in_place(np.zeros(1, np.float32), clip)[0]
     np.put(out, selected, values if clip is None else _clip_in_place(values, clip))
 

@@ -403,6 +403,7 @@ def test_sparse_sampling_gives_the_dense_bytes(monkeypatch, relative, clip):
     from keras_stvideo.data import warp
 
     monkeypatch.setattr(warp, "_SAMPLE_CHUNK", 3 * 20 * 17)  # chunks of 3 frames: a partial last one
+    monkeypatch.setattr(warp, "_SPARSE_GROUP", 2)  # blended 6 frames at a time: a partial last group
     rng = np.random.default_rng(6)
     images = rng.random((8, 20, 17), dtype=np.float32) * (rng.random((8, 20, 17)) < 0.1)
     images[2] = 0.0  # a frame with nothing to sample
