@@ -386,7 +386,7 @@ def test_relative_sampling_and_clip_match_absolute_coordinates():
     rows, cols = np.mgrid[:12, :10].astype(np.float32)
     absolute = bilinear_sample(images, rows + fields[0], cols + fields[1])
     relative = bilinear_sample(images, fields[0], fields[1], relative=True)
-    np.testing.assert_allclose(relative, absolute, atol=1e-5)  # absolute coordinates round the sums; relative ones do not
+    np.testing.assert_allclose(relative, absolute, atol=1e-5)  # absolute coordinates round their sums
     for i in range(7):  # scikit-image's bilinear warp with zeros outside
         np.testing.assert_allclose(relative[i], elastic_warp(images[i].astype(np.float64), fields[:, i]), atol=1e-5)
     clipped = bilinear_sample(images.copy(), fields[0], fields[1], relative=True, clip=(0.0, 1.0))
