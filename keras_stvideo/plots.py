@@ -147,6 +147,36 @@ def confusion_matrix_figure(labels, predictions, class_names, path=None, title="
     return _save(figure, path)
 
 
+def clip_grid_figure(clips, labels, class_names, per_class=2, num_frames=6, title="", path=None):
+    """The first ``per_class`` clips of each class (rows) at ``num_frames`` evenly spaced frames (columns).
+
+    ``clips``: (N, T, H, W[, C]) videos, ``labels``: (N,) class indices; ``title`` above the grid.
+    Returns the figure.
+
+    Example:
+        >>> clip_grid_figure(x_train, y_train, ["left", "right"])  # doctest: +SKIP
+    """
+    import numpy as np
+
+    plt = pyplot()
+    labels = np.asarray(labels)
+    shown_frames = np.linspace(0, clips.shape[1] - 1, num_frames).round().astype(int)
+    figure, axes = plt.subplots(len(class_names) * per_class, num_frames,
+                                figsize=(1.3 * num_frames, 1.3 * len(class_names) * per_class), squeeze=False)
+    for c, name in enumerate(class_names):
+        for k, i in enumerate(np.flatnonzero(labels == c)[:per_class]):
+            row = c * per_class + k
+            for col, t in enumerate(shown_frames):
+                axes[row, col].imshow(clips[i, t])
+                axes[row, col].set_xticks([])
+                axes[row, col].set_yticks([])
+                if row == 0:
+                    axes[row, col].set_title(f"frame {t}", fontsize=8)
+            axes[row, 0].set_ylabel(name, fontsize=8)
+    figure.suptitle(title, fontsize=9)
+    return _save(figure, path)
+
+
 def claim_arms_figure(record, path=None, chance=None):
     """A claim's two arms side by side (``docs/results/claims.json`` record): bars at the means, a dot per seed,
     each seed's pair joined by a line, the verdict in the title. Returns the figure."""

@@ -48,7 +48,7 @@ from IPython.display import display
 
 import keras_stvideo
 from keras_stvideo.reproductions.claims import claim_records
-from keras_stvideo.plots import claim_arms_figure, confusion_matrix_figure, training_curves
+from keras_stvideo.plots import claim_arms_figure, clip_grid_figure, confusion_matrix_figure, training_curves
 from keras_stvideo.utils.machine import describe_machine
 
 SMOKE = os.environ.get("KERAS_STVIDEO_SMOKE") == "1"
@@ -111,21 +111,8 @@ t0, y0, x0 = recipe.volume_shape(videos)
 print(f"{len(x_fit)} training, {len(x_val)} validation and {len(x_test)} test clips of shape {videos.shape[1:]}; "
       f"volumes of {t0} x {y0} x {x0}; classes {task.class_names}; chance {chance:.1f}%")
 
-per_class, shown_frames = 2, np.linspace(0, videos.shape[1] - 1, 6).round().astype(int)
-fig, axes = plt.subplots(task.num_classes * per_class, len(shown_frames),
-                         figsize=(1.3 * len(shown_frames), 1.3 * task.num_classes * per_class))
-for c in range(task.num_classes):
-    for k, i in enumerate(np.flatnonzero(y_fit == c)[:per_class]):
-        row = c * per_class + k
-        for col, t in enumerate(shown_frames):
-            axes[row, col].imshow(x_fit[i, t])
-            axes[row, col].set_xticks([])
-            axes[row, col].set_yticks([])
-            if row == 0:
-                axes[row, col].set_title(f"frame {t}", fontsize=8)
-        axes[row, 0].set_ylabel(task.class_names[c], fontsize=8)
-fig.suptitle("two training clips per class (rows), six of their frames", fontsize=9)
-show(fig)
+show(clip_grid_figure(x_fit, y_fit, task.class_names,
+                      title="two training clips per class (rows), six of their frames"))
 
 # %% [markdown]
 # ## Mined pairs (Algorithm 1), shown as their first frames

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from keras_stvideo.plots import claim_arms_figure, confusion_matrix, confusion_matrix_figure, training_curves
+from keras_stvideo.plots import (claim_arms_figure, clip_grid_figure, confusion_matrix, confusion_matrix_figure,
+                                 training_curves)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -30,12 +31,27 @@ def test_figures_are_written_as_png(tmp_path):
               "method_accuracy": [50.0, 55.0, 52.0], "control_accuracy": [49.0, 56.0, 50.0]}
     for name, draw in (("curves", lambda p: training_curves({"FstCN": history}, path=p)),
                        ("confusion", lambda p: confusion_matrix_figure([0, 1, 1], [0, 1, 0], ["a", "b"], path=p)),
-                       ("claim", lambda p: claim_arms_figure(record, path=p, chance=100 / 6))):
+                       ("claim", lambda p: claim_arms_figure(record, path=p, chance=100 / 6)),
+                       ("clips", lambda p: clip_grid_figure(np.zeros((4, 5, 8, 8)), [1, 0, 1, 1], ["a", "b"],
+                                                            path=p))):
         path = tmp_path / "sub" / f"{name}.png"
         figure = draw(path)
         assert path.read_bytes()[:8] == PNG_SIGNATURE
         assert figure.axes
-    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["claim.png", "confusion.png", "curves.png"]
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["claim.png", "clips.png", "confusion.png",
+                                                                    "curves.png"]
+
+
+def test_clip_grid_shows_the_first_clips_of_each_class_at_evenly_spaced_frames():
+    clips = np.arange(6)[:, None, None, None] * 10 + np.arange(11)[None, :, None, None] + np.zeros((6, 11, 4, 4))
+    labels = [1, 0, 1, 0, 1, 0]
+    figure = clip_grid_figure(clips, labels, ["zero", "one"], per_class=2, num_frames=3, title="t")
+    axes = np.asarray(figure.axes).reshape(4, 3)
+    shown = [[axis.images[0].get_array()[0, 0] for axis in row] for row in axes]
+    # rows: clips 1, 3 (class 0), then 0, 2 (class 1); columns: frames 0, 5, 10
+    assert shown == [[10, 15, 20], [30, 35, 40], [0, 5, 10], [20, 25, 30]]
+    assert [axis.get_title() for axis in axes[0]] == ["frame 0", "frame 5", "frame 10"]
+    assert [row[0].get_ylabel() for row in axes] == ["zero", "zero", "one", "one"]
 
 
 def test_training_curves_need_a_known_metric():
