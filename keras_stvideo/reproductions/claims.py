@@ -162,14 +162,18 @@ def _accuracy(probabilities, labels):
     return 100.0 * float(np.mean(np.asarray(probabilities).argmax(axis=-1) == np.asarray(labels)))
 
 
-def _train_arm(train, task, seed, label, log, **switch):
-    """Seed everything, train one arm; (model, predict, seconds)."""
+def _train_and_score(train, task, seed, log, key, arm, name, **switch):
+    """Seed everything, train one arm (``train(task, **switch)``), score it on the task's test clips and log the
+    line; (model, accuracy in %, training seconds)."""
     import keras
 
     keras.utils.set_random_seed(seed)
     start = time.perf_counter()
     model, predict = train(task, **switch)
-    return model, predict, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    accuracy = _accuracy(predict(task.x_test), task.y_test)
+    _log_arm(log, key, seed, arm, name, accuracy, seconds)
+    return model, accuracy, seconds
 
 
 def _log_arm(log, key, seed, arm, name, accuracy, seconds):
@@ -200,9 +204,8 @@ def claim_stcsae(seeds=(0, 1, 2), size=None, log=print):
     method, control = [], []
     for seed, task in _tasks(size, seeds):
         for arm, features, scores in (("method", "sparse_codes", method), ("control", "raw_patches", control)):
-            _, predict, seconds = _train_arm(recipe.train, task, seed, arm, log, features=features)
-            scores.append(_accuracy(predict(task.x_test), task.y_test))
-            _log_arm(log, "stcsae", seed, arm, features, scores[-1], seconds)
+            scores.append(_train_and_score(recipe.train, task, seed, log, "stcsae", arm, features,
+                                           features=features)[1])
     return [make_record(
         recipe.PAPER, "An LSTM on the auto-encoder's learned sparse codes classifies better than the same LSTM on "
         "the raw patches of the same grid",
@@ -253,9 +256,9 @@ def claim_fstcn(seeds=(0, 1, 2), size=None, log=print):
     fusion_seconds = paths_seconds = 0.0
     for seed, task in _tasks(size, seeds):
         arm_start = time.perf_counter()
-        model, predict, seconds = _train_arm(recipe.train, task, seed, "method", log)
-        both.append(_accuracy(predict(task.x_test), task.y_test))
-        _log_arm(log, "fstcn paths", seed, "method", "both paths, middle clip pair", both[-1], seconds)
+        model, accuracy, seconds = _train_and_score(recipe.train, task, seed, log, "fstcn paths", "method",
+                                                    "both paths, middle clip pair")
+        both.append(accuracy)
         views = fstcn_view_scores(model, task.x_test, task.batch_size)
         sci.append(_accuracy(np.stack([sci_fusion(v) for v in views]), task.y_test))
         average.append(_accuracy(np.stack([average_fusion(v) for v in views]), task.y_test))
@@ -264,10 +267,10 @@ def claim_fstcn(seeds=(0, 1, 2), size=None, log=print):
         _log_arm(log, "fstcn fusion", seed, "control", "average fusion, same network", average[-1], view_seconds)
         fusion_seconds += view_seconds
         paths_seconds += seconds
-        _, predict, seconds = _train_arm(recipe.train, task, seed, "control", log, paths=FSTCN_PATHS_CONTROL)
-        tcl.append(_accuracy(predict(task.x_test), task.y_test))
-        _log_arm(log, "fstcn paths", seed, "control", f"{FSTCN_PATHS_CONTROL.upper()} path alone, middle clip pair",
-                 tcl[-1], seconds)
+        _, accuracy, seconds = _train_and_score(recipe.train, task, seed, log, "fstcn paths", "control",
+                                                f"{FSTCN_PATHS_CONTROL.upper()} path alone, middle clip pair",
+                                                paths=FSTCN_PATHS_CONTROL)
+        tcl.append(accuracy)
         paths_seconds += seconds
     recipe_name = "reproductions/fstcn/comparison.py (stvideo compare's FstCN)"
     views = (f"{2} clip pairs (the first and the last start) x {len(FSTCN_CROP_SHIFTS)} crops (shifts "
@@ -310,12 +313,11 @@ def claim_attention_lstm(seeds=(0, 1, 2), size=None, log=print, encoders=None):
     seconds = {encoder: 0.0 for encoder in encoders}
     for seed, task in _tasks(size, seeds):
         for encoder in encoders:
-            _, predict, arm_seconds = _train_arm(recipe.train, task, seed, encoder, log, frame_encoder=encoder)
-            scores[encoder].append(_accuracy(predict(task.x_test), task.y_test))
+            _, accuracy, arm_seconds = _train_and_score(
+                recipe.train, task, seed, log, "attention_lstm", "control" if encoder == "lenet" else "method",
+                {"lenet": "LeNet", "dcn": "DCN-LeNet", "stn": "STN-LeNet"}[encoder] + "-LSTM", frame_encoder=encoder)
+            scores[encoder].append(accuracy)
             seconds[encoder] += arm_seconds
-            _log_arm(log, "attention_lstm", seed, "control" if encoder == "lenet" else "method",
-                     {"lenet": "LeNet", "dcn": "DCN-LeNet", "stn": "STN-LeNet"}[encoder] + "-LSTM",
-                     scores[encoder][-1], arm_seconds)
     total = time.perf_counter() - start
     recipe_name = "reproductions/attention_lstm/comparison.py (stvideo compare's LeNet-LSTM)"
     records = []
@@ -354,11 +356,9 @@ def claim_siamese_c3d(seeds=(0, 1, 2), size=None, log=print):
         labelled_counts.append(int(count))
         volumes = max(1, size.finetune_epochs) * count
         for arm, pretrain, scores in (("method", True, method), ("control", False, control)):
-            _, predict, seconds = _train_arm(recipe.train, task, seed, arm, log, pretrain=pretrain,
-                                             labelled=labelled, finetune_volumes=volumes)
-            scores.append(_accuracy(predict(task.x_test), task.y_test))
-            _log_arm(log, "siamese_c3d", seed, arm, "Siamese pre-training" if pretrain else "random init",
-                     scores[-1], seconds)
+            scores.append(_train_and_score(recipe.train, task, seed, log, "siamese_c3d", arm,
+                                           "Siamese pre-training" if pretrain else "random init", pretrain=pretrain,
+                                           labelled=labelled, finetune_volumes=volumes)[1])
     return [make_record(
         recipe.PAPER, "Unsupervised Siamese pre-training on the unlabelled training clips helps fine-tuning on few "
         "labels (10%)", "Siamese pre-training, then fine-tuning", "random init, the same fine-tuning", method,
@@ -383,9 +383,8 @@ def claim_tesnet(seeds=(0, 1, 2), size=None, log=print):
     method, control = [], []
     for seed, task in _tasks(size, seeds):
         for arm, squeeze, scores in (("method", "learned", method), ("control", "uniform", control)):
-            _, predict, seconds = _train_arm(recipe.train, task, seed, arm, log, squeeze=squeeze)
-            scores.append(_accuracy(predict(task.x_test), task.y_test))
-            _log_arm(log, "tesnet", seed, arm, f"{squeeze} squeeze", scores[-1], seconds)
+            scores.append(_train_and_score(recipe.train, task, seed, log, "tesnet", arm, f"{squeeze} squeeze",
+                                           squeeze=squeeze)[1])
     return [make_record(
         recipe.PAPER, "Learned Temporal Squeeze pooling of the K frames beats uniform averaging (TSN-style) at the "
         "same placement", "TS layer (learned, D = 3)", "uniform average of each third of the K frames (D = 3)",
